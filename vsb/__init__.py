@@ -1,0 +1,1 @@
+"""The VSB domain and the reference central zorgkassen application for MBE messages."""

@@ -1,0 +1,115 @@
+"""The `vsb` command line: rules, the sample run, and (later) simulate, conformance, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from vsb.catalogue import CatalogueError, load_catalogue
+from vsb.rulebook import RulebookError, default_rulebook
+
+# Errors a user can cause with a bad file or flag: reported in one line, never a traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    CatalogueError, RulebookError, FileNotFoundError, ValueError, KeyError,
+)
+
+Command = Callable[[argparse.Namespace], int]
+_COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str) -> Callable[[Command], Command]:
+    """Register a sub-command implementation."""
+    def register(function: Command) -> Command:
+        _COMMANDS[name] = function
+        return function
+    return register
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vsb",
+        description="Simulation and conformance harness for the VSB central zorgkassen "
+        "application and MBE software (palliative home-care teams).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    rules = sub.add_parser("rules", help="print the requirement catalogue and the rulebook",
+                           description="Print every requirement (id, text, source, actor) and "
+                           "the rulebook's parameters and code lists.")
+    rules.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default), json for machines")
+    rules.add_argument("--area", help="only requirements of this area (e.g. request, billing)")
+    run = sub.add_parser("run", help="run the reference application over the sample story",
+                         description="Load the fixture registry and MBEs, play the sample "
+                         "story of messages and staff decisions through the in-process "
+                         "reference application, and print every answer.")
+    run.add_argument("--fixtures", type=Path, default=Path("fixtures"),
+                     help="fixtures folder with registry/ and mbes.toml (default: fixtures)")
+    run.add_argument("--story", type=Path, default=None,
+                     help="story file, JSON Lines (default: FIXTURES/samples/story.jsonl)")
+    run.add_argument("--format", choices=("text", "json"), default="text")
+    for extend in _EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+# Other packages add sub-commands here (simulate, conformance, serve).
+_EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
+
+
+@command("rules")
+def _rules(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue()
+    rulebook = default_rulebook()
+    requirements = [r for r in catalogue.requirements if args.area in (None, r.area)]
+    if args.area is not None and not requirements:
+        areas = sorted({r.area for r in catalogue.requirements})
+        raise ValueError(f"--area {args.area!r} matches no requirement; areas are {areas}")
+    if args.format == "json":
+        document = {
+            "rulebook": {"id": rulebook.id, "effective_from": rulebook.effective_from.isoformat(),
+                         "parameters": {name: {"value": _plain(p.value), "requirement":
+                                               p.requirement, "text": p.text}
+                                        for name, p in rulebook.parameters.items()},
+                         "codelists": {name: dict(codes)
+                                       for name, codes in rulebook.codelists.items()}},
+            "requirements": [r.as_dict() for r in requirements],
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    for r in requirements:
+        kind = f" [{r.error_type}]" if r.error_type else ""
+        auto = "automated" if r.automated else "manual"
+        print(f"{r.id}{kind}  ({r.area}; binds {r.actor}; {auto}; on breach: {r.outcome})")
+        print(f"    {r.text}")
+        print(f"    source: {r.source}")
+    print(f"\nRulebook {rulebook.id}, effective {rulebook.effective_from}:")
+    for name, p in rulebook.parameters.items():
+        print(f"  {name} = {_plain(p.value)}  ({p.requirement}) {p.text}")
+    print(f"\n{len(requirements)} requirements; code lists: {', '.join(rulebook.codelists)}")
+    return 0
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `vsb` console script."""
+    import vsb.story  # noqa: F401  (registers `run`)
+
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except USER_ERRORS as exc:
+        print(f"vsb {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"vsb {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""The reference central application: one entry point per message, staff action and query."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from vsb.answers import Error, Verdict, answer_document
+from vsb.changes import CancelGuard, process_change
+from vsb.clock import Clock, SystemClock
+from vsb.context import Context, parse_date
+from vsb.identifiers import InvalidIdentifier, validate_hco
+from vsb.insurance import insurance_status
+from vsb.mbes import load_mbes
+from vsb.membership import load_registry
+from vsb.requests import process_request
+from vsb.review import ReviewItem, decide, final_decisions, open_review, review_queue
+from vsb.rulebook import Rulebook, rulebook_for
+from vsb.schemas import load_schemas
+from vsb.store import Store
+
+CHANGE_KINDS = ("cancel-request", "admin-change", "stop", "cancel-stop")
+
+
+class CentralApplication:
+    """The reference central zorgkassen application, in-process.
+
+    Every inbound message gets exactly one answer (REQ-MSG-ANSWER); a message sent again with
+    the same id gets the same answer (REQ-MSG-IDEMPOTENT); a refused message changes nothing
+    (REQ-MSG-REFUSED-CHANGES-NOTHING).
+    """
+
+    def __init__(self, store: Store | None = None, clock: Clock | None = None,
+                 cancel_guards: Sequence[CancelGuard] = ()) -> None:
+        self.store = store or Store()
+        self.clock = clock or SystemClock()
+        self.cancel_guards = list(cancel_guards)
+        self.schemas = load_schemas()
+
+    @classmethod
+    def from_fixtures(cls, fixtures: Path, clock: Clock, store: Store | None = None,
+                      ) -> CentralApplication:
+        """An application whose registry and MBEs come from a fixtures folder."""
+        app = cls(store, clock)
+        app.store.load_registry(load_registry(fixtures / "registry"))
+        app.store.load_mbes(load_mbes(fixtures / "mbes.toml"))
+        return app
+
+    # -- inbound messages -------------------------------------------------------------------
+
+    def rulebook(self) -> Rulebook:
+        """The rulebook in force today."""
+        return rulebook_for(self.clock.now().date())
+
+    def handle(self, message: object, sender: str | None = None) -> dict[str, Any]:
+        """Process one message from MBE software and return its answer.
+
+        `sender` is the HCO number the transport authenticated (certificate); in-process
+        callers may leave it out, and the message's own `mbe` is then taken as the sender.
+        """
+        body = json.dumps(message, sort_keys=True, default=str)
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        mbe, message_id = _identity(message)
+        if mbe is not None and message_id is not None:
+            recorded = self.store.recorded_message(mbe, message_id)
+            if recorded is not None:
+                return self._repeat(recorded, message_id, digest)
+        with self.store.transaction():
+            answer = self._answer(message, sender)
+            if mbe is not None and message_id is not None:
+                kind = message.get("kind") if isinstance(message, dict) else None
+                self.store.record_message(mbe, message_id, kind, digest,
+                                          self.clock.now().isoformat(), body, answer)
+        return answer
+
+    def _repeat(self, recorded: Any, message_id: str, digest: str) -> dict[str, Any]:
+        if recorded["digest"] == digest:
+            answer: dict[str, Any] = json.loads(recorded["answer"])
+            return answer
+        verdict = Verdict.refused(Error(
+            "REQ-MSG-IDEMPOTENT", "/messageId",
+            f"message id {message_id} was used before for another message; give every new "
+            "message a new id"))
+        return self._document(verdict, message_id)
+
+    def _answer(self, message: object, sender: str | None) -> dict[str, Any]:
+        name, violations = self.schemas.validate_message(message)
+        message_id = _identity(message)[1] or ""
+        if violations:
+            errors = (Error("REQ-MSG-SCHEMA", v.pointer, v.message) for v in violations)
+            return self._document(Verdict.refused(*errors), message_id)
+        assert isinstance(message, dict) and name is not None
+        ctx = Context(self.store, self.rulebook(), self.clock.now().date(), message["mbe"])
+        sender_error = self._sender_error(ctx, sender)
+        if sender_error is not None:
+            return self._document(Verdict.refused(sender_error), message_id)
+        if message["kind"] == "insurance-status-query":
+            status = insurance_status(self.store, message["insz"], parse_date(message["date"]))
+            return status.answer(message_id)
+        verdict = self._verdict(ctx, message)
+        if verdict.review is not None:
+            open_review(ctx, verdict.review, message, self.clock.now().isoformat())
+        return self._document(verdict, message_id)
+
+    def _verdict(self, ctx: Context, message: dict[str, Any]) -> Verdict:
+        if message["kind"] == "request":
+            return process_request(ctx, message)
+        return process_change(ctx, message, self.cancel_guards)
+
+    def _sender_error(self, ctx: Context, sender: str | None) -> Error | None:
+        try:
+            validate_hco(ctx.mbe, ctx.rulebook.value("hco_first_digits"))
+        except InvalidIdentifier as exc:
+            return Error("REQ-ID-HCO", "/mbe", str(exc))
+        if sender is not None and sender != ctx.mbe:
+            return Error("REQ-MBE-CERTIFICATE", "/mbe",
+                         f"the message names MBE {ctx.mbe} but was sent with the certificate "
+                         f"of {sender}")
+        row = self.store.mbe(ctx.mbe)
+        if row is None:
+            return Error("REQ-MBE-KNOWN", "/mbe", f"{ctx.mbe} is not a recognised MBE")
+        if not row["cot"]:
+            return Error("REQ-MBE-COT", "/mbe",
+                         f"MBE {ctx.mbe} has no Circle-of-Trust declaration and may not "
+                         "exchange data; file the declaration through the e-loket")
+        return None
+
+    def _document(self, verdict: Verdict, message_id: str) -> dict[str, Any]:
+        answer_id = f"A-{self.store.next_value('answer'):09d}"
+        return answer_document(verdict, answer_id, message_id, self.clock.now().isoformat())
+
+    # -- zorgkas staff ----------------------------------------------------------------------
+
+    def _staff_context(self) -> Context:
+        return Context(self.store, self.rulebook(), self.clock.now().date(), "")
+
+    def review_queue(self, zorgkas: int) -> list[ReviewItem]:
+        """The messages waiting for a decision of this zorgkas's staff."""
+        return review_queue(self._staff_context(), zorgkas)
+
+    def decide(self, review_id: int, zorgkas: int, staff: str,
+               outcome: Literal["accepted", "refused"], reason: str = "") -> dict[str, Any]:
+        """A staff member's decision; returns the final decision sent to the MBE."""
+        with self.store.transaction():
+            return decide(self._staff_context(), review_id, zorgkas, staff, outcome, reason,
+                          self.clock.now().isoformat(), self.cancel_guards)
+
+    def feed(self, mbe: str, after: int = 0) -> list[tuple[int, dict[str, Any]]]:
+        """What reached this MBE later (final decisions), after a cursor."""
+        return final_decisions(self._staff_context(), mbe, after)
+
+    def status(self, insz: str, day: dt.date) -> dict[str, Any]:
+        """The insurance status of a person, as a plain answer (no message needed)."""
+        return insurance_status(self.store, insz, day).answer("")
+
+
+def _identity(message: object) -> tuple[str | None, str | None]:
+    if not isinstance(message, dict):
+        return None, None
+    mbe, message_id = message.get("mbe"), message.get("messageId")
+    return (mbe if isinstance(mbe, str) else None,
+            message_id if isinstance(message_id, str) else None)

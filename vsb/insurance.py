@@ -1,0 +1,76 @@
+"""The insurance status of a person on a date (REQ-INS-QUERY)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from vsb.store import Store
+
+Status = Literal["affiliated", "can-affiliate", "cannot-affiliate", "unknown-person"]
+
+
+@dataclass(frozen=True)
+class InsuranceStatus:
+    """What the register says of a person on a date."""
+
+    insz: str
+    date: dt.date
+    status: Status
+    zorgkas: int | None = None
+    affiliation_type: str | None = None
+    period: tuple[dt.date, dt.date | None] | None = None
+    reason: str | None = None
+    death_date: dt.date | None = None
+    health_insurer: int | None = None
+
+    def answer(self, in_reply_to: str) -> dict[str, Any]:
+        """The insurance-status-answer message."""
+        document: dict[str, Any] = {
+            "kind": "insurance-status-answer",
+            "inReplyTo": in_reply_to,
+            "insz": self.insz,
+            "date": self.date.isoformat(),
+            "status": self.status,
+        }
+        if self.zorgkas is not None:
+            document["zorgkas"] = self.zorgkas
+            document["affiliationType"] = self.affiliation_type
+        if self.period is not None:
+            start, end = self.period
+            document["period"] = {"from": start.isoformat(), "to": end.isoformat() if end else None}
+        if self.reason is not None:
+            document["reason"] = self.reason
+        if self.death_date is not None:
+            document["deathDate"] = self.death_date.isoformat()
+        return document
+
+
+def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
+    """The person's status on `day`: affiliated, can affiliate, cannot affiliate, or unknown.
+
+    Official and administrative affiliation both count (REQ-INS-AFFILIATION-TYPES); residence
+    plays no part (REQ-INS-ANY-REGION).
+    """
+    person = store.person(insz)
+    if person is None:
+        return InsuranceStatus(insz, day, "unknown-person")
+    death = dt.date.fromisoformat(person["death_date"]) if person["death_date"] else None
+    insurer = person["health_insurer"]
+    affiliation = store.affiliation_on(insz, day)
+    if affiliation is not None:
+        end = dt.date.fromisoformat(affiliation["end"]) if affiliation["end"] else None
+        return InsuranceStatus(
+            insz, day, "affiliated",
+            zorgkas=affiliation["zorgkas"],
+            affiliation_type=affiliation["type"],
+            period=(dt.date.fromisoformat(affiliation["start"]), end),
+            death_date=death, health_insurer=insurer,
+        )
+    if person["cannot_affiliate"]:
+        return InsuranceStatus(
+            insz, day, "cannot-affiliate", reason=person["cannot_affiliate"],
+            death_date=death, health_insurer=insurer,
+        )
+    return InsuranceStatus(insz, day, "can-affiliate", death_date=death, health_insurer=insurer)

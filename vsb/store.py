@@ -1,0 +1,280 @@
+"""The embedded SQLite store of the reference application: registry, messages, begeleidingen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vsb.mbes import Mbe
+    from vsb.membership import RegistrySnapshot
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS persons (
+    insz TEXT PRIMARY KEY, last_name TEXT, first_name TEXT, birth_date TEXT, sex TEXT,
+    region TEXT, postal_code TEXT, health_insurer INTEGER, death_date TEXT,
+    cannot_affiliate TEXT, foreign_insured INTEGER);
+CREATE TABLE IF NOT EXISTS affiliations (
+    insz TEXT NOT NULL, zorgkas INTEGER NOT NULL, type TEXT NOT NULL,
+    start TEXT NOT NULL, end TEXT);
+CREATE INDEX IF NOT EXISTS affiliations_insz ON affiliations (insz);
+CREATE TABLE IF NOT EXISTS mbes (
+    hco TEXT PRIMARY KEY, name TEXT, network TEXT, province TEXT, population INTEGER,
+    cot INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+    mbe TEXT NOT NULL, message_id TEXT NOT NULL, kind TEXT, digest TEXT NOT NULL,
+    received_at TEXT NOT NULL, body TEXT NOT NULL, answer TEXT NOT NULL,
+    seq INTEGER NOT NULL UNIQUE,
+    PRIMARY KEY (mbe, message_id));
+CREATE TABLE IF NOT EXISTS begeleidingen (
+    id INTEGER PRIMARY KEY, reference TEXT UNIQUE, insz TEXT NOT NULL, mbe TEXT NOT NULL,
+    request_type TEXT NOT NULL, start_date TEXT NOT NULL, status TEXT NOT NULL,
+    contact TEXT NOT NULL, medical TEXT NOT NULL, accident_code TEXT NOT NULL,
+    stop TEXT, stop_date TEXT, closed_on TEXT, pending_message TEXT);
+CREATE INDEX IF NOT EXISTS begeleidingen_insz ON begeleidingen (insz);
+CREATE TABLE IF NOT EXISTS reviews (
+    id INTEGER PRIMARY KEY, mbe TEXT NOT NULL, message_id TEXT NOT NULL,
+    begeleiding_id INTEGER, zorgkas INTEGER NOT NULL, requirement TEXT NOT NULL,
+    reason TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
+    decision TEXT, decided_seq INTEGER UNIQUE);
+CREATE INDEX IF NOT EXISTS reviews_open ON reviews (zorgkas, decision);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+ACTIVE = ("pending", "open")
+
+
+@dataclass(frozen=True)
+class Begeleiding:
+    """One accompaniment of a patient by an MBE, as the central application knows it."""
+
+    id: int
+    reference: str | None
+    insz: str
+    mbe: str
+    request_type: str
+    start_date: dt.date
+    status: str  # pending | open | stopped | cancelled
+    contact: dict[str, Any]
+    medical: dict[str, Any]
+    accident_code: str
+    stop: dict[str, Any] | None
+    stop_date: dt.date | None
+    closed_on: dt.date | None
+    pending_message: str | None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _begeleiding(row: sqlite3.Row) -> Begeleiding:
+    return Begeleiding(
+        id=row["id"],
+        reference=row["reference"],
+        insz=row["insz"],
+        mbe=row["mbe"],
+        request_type=row["request_type"],
+        start_date=dt.date.fromisoformat(row["start_date"]),
+        status=row["status"],
+        contact=json.loads(row["contact"]),
+        medical=json.loads(row["medical"]),
+        accident_code=row["accident_code"],
+        stop=json.loads(row["stop"]) if row["stop"] else None,
+        stop_date=_date(row["stop_date"]),
+        closed_on=_date(row["closed_on"]),
+        pending_message=row["pending_message"],
+    )
+
+
+class Store:
+    """One SQLite database, in memory or in a file, holding all state of the application."""
+
+    def __init__(self, path: str | Path = ":memory:", durable: bool = True) -> None:
+        self.path = str(path)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        self.db.executescript(SCHEMA)
+        self._depth = 0
+
+    def close(self) -> None:
+        """Close the database."""
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: nested uses join the outer transaction."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def next_value(self, counter: str) -> int:
+        """The next number of a named counter (1, 2, ...), stored with the transaction."""
+        row = self.db.execute(
+            "INSERT INTO counters (name, value) VALUES (?, 1) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+            (counter,),
+        ).fetchone()
+        return int(row[0])
+
+    # -- registry ---------------------------------------------------------------------------
+
+    def load_registry(self, snapshot: RegistrySnapshot) -> None:
+        """Replace the membership registry by a snapshot of the KSZ flows."""
+        with self.transaction():
+            self.db.execute("DELETE FROM persons")
+            self.db.execute("DELETE FROM affiliations")
+            self.db.executemany(
+                "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        p.insz, p.last_name, p.first_name, _iso(p.birth_date), p.sex, p.region,
+                        p.postal_code, p.health_insurer, _iso(p.death_date), p.cannot_affiliate,
+                        int(p.foreign_insured),
+                    )
+                    for p in snapshot.persons
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO affiliations VALUES (?,?,?,?,?)",
+                [
+                    (a.insz, a.zorgkas, a.type, a.start.isoformat(), _iso(a.end))
+                    for a in snapshot.affiliations
+                ],
+            )
+
+    def load_mbes(self, mbes: Iterable[Mbe]) -> None:
+        """Add or replace MBEs."""
+        with self.transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mbes VALUES (?,?,?,?,?,?)",
+                [(m.hco, m.name, m.network, m.province, m.population, int(m.cot_declaration))
+                 for m in mbes],
+            )
+
+    def person(self, insz: str) -> sqlite3.Row | None:
+        """The national-register row of a person."""
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM persons WHERE insz = ?", (insz,)
+        ).fetchone()
+        return row
+
+    def affiliation_on(self, insz: str, day: dt.date) -> sqlite3.Row | None:
+        """The affiliation period that covers `day`, if any."""
+        iso = day.isoformat()
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM affiliations WHERE insz = ? AND start <= ? "
+            "AND (end IS NULL OR end >= ?) ORDER BY start DESC LIMIT 1",
+            (insz, iso, iso),
+        ).fetchone()
+        return row
+
+    def mbe(self, hco: str) -> sqlite3.Row | None:
+        """The MBE with this HCO number."""
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT * FROM mbes WHERE hco = ?", (hco,)
+        ).fetchone()
+        return row
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def recorded_message(self, mbe: str, message_id: str) -> sqlite3.Row | None:
+        """The message and its answer, when this MBE sent this id before."""
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT digest, answer FROM messages WHERE mbe = ? AND message_id = ?",
+            (mbe, message_id),
+        ).fetchone()
+        return row
+
+    def record_message(
+        self, mbe: str, message_id: str, kind: str | None, digest: str,
+        received_at: str, body: str, answer: dict[str, Any],
+    ) -> None:
+        """Keep a message with its one answer."""
+        self.db.execute(
+            "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?)",
+            (mbe, message_id, kind, digest, received_at, body, json.dumps(answer),
+             self.next_value("message")),
+        )
+
+    # -- begeleidingen ----------------------------------------------------------------------
+
+    def begeleidingen_of(self, insz: str) -> list[Begeleiding]:
+        """Every begeleiding of a patient that was not cancelled, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM begeleidingen WHERE insz = ? AND status != 'cancelled' "
+            "ORDER BY start_date, id",
+            (insz,),
+        ).fetchall()
+        return [_begeleiding(row) for row in rows]
+
+    def begeleiding_by_reference(self, reference: str) -> Begeleiding | None:
+        """The begeleiding with this VSB reference."""
+        row = self.db.execute(
+            "SELECT * FROM begeleidingen WHERE reference = ?", (reference,)
+        ).fetchone()
+        return _begeleiding(row) if row else None
+
+    def begeleiding(self, begeleiding_id: int) -> Begeleiding:
+        """The begeleiding with this row id."""
+        row = self.db.execute("SELECT * FROM begeleidingen WHERE id = ?", (begeleiding_id,))
+        return _begeleiding(row.fetchone())
+
+    def insert_begeleiding(self, values: dict[str, Any]) -> int:
+        """Create a begeleiding; returns its row id."""
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.db.execute(
+            f"INSERT INTO begeleidingen ({columns}) VALUES ({marks})",
+            [_column(v) for v in values.values()],
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    def update_begeleiding(self, begeleiding_id: int, **values: Any) -> None:
+        """Change some columns of a begeleiding."""
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.db.execute(
+            f"UPDATE begeleidingen SET {assignments} WHERE id = ?",
+            [*(_column(v) for v in values.values()), begeleiding_id],
+        )
+
+    def delete_begeleiding(self, begeleiding_id: int) -> None:
+        """Remove a pending begeleiding whose request was refused after review."""
+        self.db.execute("DELETE FROM begeleidingen WHERE id = ?", (begeleiding_id,))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _column(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    return value
