@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from vsb.answers import Error, Verdict, answer_document
+from vsb.billing import ledger
+from vsb.billing import staff as billing
+from vsb.billing.checks import BillingError
+from vsb.billing.shipments import process_shipment, refused_settlement
 from vsb.changes import CancelGuard, process_change
 from vsb.clock import Clock, SystemClock
 from vsb.context import Context, parse_date
@@ -38,8 +42,9 @@ class CentralApplication:
                  cancel_guards: Sequence[CancelGuard] = ()) -> None:
         self.store = store or Store()
         self.clock = clock or SystemClock()
-        self.cancel_guards = list(cancel_guards)
+        self.cancel_guards = [billing.cancel_guard, *cancel_guards]
         self.schemas = load_schemas()
+        ledger.install(self.store)
 
     @classmethod
     def from_fixtures(cls, fixtures: Path, clock: Clock, store: Store | None = None,
@@ -88,8 +93,10 @@ class CentralApplication:
         return self._document(verdict, message_id)
 
     def _answer(self, message: object, sender: str | None) -> dict[str, Any]:
+        if isinstance(message, dict) and message.get("kind") == "shipment":
+            return self._shipment(message, sender)
         name, violations = self.schemas.validate_message(message)
-        message_id = _identity(message)[1] or ""
+        message_id = _identity(message)[1] or "unidentified"
         if violations:
             errors = (Error("REQ-MSG-SCHEMA", v.pointer, v.message) for v in violations)
             return self._document(Verdict.refused(*errors), message_id)
@@ -105,6 +112,22 @@ class CentralApplication:
         if verdict.review is not None:
             open_review(ctx, verdict.review, message, self.clock.now().isoformat())
         return self._document(verdict, message_id)
+
+    def _shipment(self, message: dict[str, Any], sender: str | None) -> dict[str, Any]:
+        settlement_id = f"S-{self.store.next_value('settlement'):09d}"
+        issued_at = self.clock.now().isoformat()
+        violations = self.schemas.validate("shipment", message)
+        if violations:
+            errors = [BillingError("B", "REQ-BL-SCHEMA", v.pointer, v.message)
+                      for v in violations]
+            return refused_settlement(message, settlement_id, issued_at, errors)
+        ctx = Context(self.store, self.rulebook(), self.clock.now().date(), message["mbe"])
+        sender_error = self._sender_error(ctx, sender)
+        if sender_error is not None:
+            error = BillingError("B", sender_error.requirement, sender_error.pointer,
+                                 sender_error.message)
+            return refused_settlement(message, settlement_id, issued_at, [error])
+        return process_shipment(ctx, message, settlement_id, issued_at)
 
     def _verdict(self, ctx: Context, message: dict[str, Any]) -> Verdict:
         if message["kind"] == "request":
@@ -150,8 +173,44 @@ class CentralApplication:
                           self.clock.now().isoformat(), self.cancel_guards)
 
     def feed(self, mbe: str, after: int = 0) -> list[tuple[int, dict[str, Any]]]:
-        """What reached this MBE later (final decisions), after a cursor."""
-        return final_decisions(self._staff_context(), mbe, after)
+        """What reached this MBE later (final decisions, signed settlements), after a cursor."""
+        ctx = self._staff_context()
+        items = final_decisions(ctx, mbe, after) + billing.signed_settlements(ctx, mbe, after)
+        return sorted(items, key=lambda item: item[0])
+
+    # -- zorgkas staff: billing -------------------------------------------------------------
+
+    def billing_queue(self, zorgkas: int) -> list[billing.LineReviewItem]:
+        """The prestation lines waiting for a decision of this zorgkas's staff."""
+        return billing.billing_queue(self._staff_context(), zorgkas)
+
+    def decide_line(self, review_id: int, zorgkas: int, staff_id: str,
+                    outcome: Literal["accepted", "refused"], reason: str = "") -> dict[str, Any]:
+        """A staff decision on a line under review; returns the updated settlement."""
+        with self.store.transaction():
+            return billing.decide_line(self._staff_context(), review_id, zorgkas, staff_id,
+                                     outcome, reason)
+
+    def unsigned_shipments(self, zorgkas: int) -> list[str]:
+        """Settlement ids ready for a signature."""
+        return billing.unsigned_shipments(self._staff_context(), zorgkas)
+
+    def sign(self, settlement_id: str, zorgkas: int,
+             staff_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sign a shipment; returns the signed settlement and the payment order."""
+        with self.store.transaction():
+            order_id = f"P-{self.store.next_value('payment-order'):09d}"
+            return billing.sign(self._staff_context(), settlement_id, zorgkas, staff_id, order_id,
+                              self.clock.now().isoformat())
+
+    def payment_orders(self, zorgkas: int, unpaid_only: bool = False) -> list[dict[str, Any]]:
+        """The payment orders of a zorgkas."""
+        return billing.payment_orders(self._staff_context(), zorgkas, unpaid_only)
+
+    def record_payment(self, order_id: str, zorgkas: int, paid_on: dt.date) -> dict[str, Any]:
+        """Record that a zorgkas paid a payment order."""
+        with self.store.transaction():
+            return billing.record_payment(self._staff_context(), order_id, zorgkas, paid_on)
 
     def status(self, insz: str, day: dt.date) -> dict[str, Any]:
         """The insurance status of a person, as a plain answer (no message needed)."""

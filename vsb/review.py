@@ -135,7 +135,7 @@ def decide(ctx: Context, review_id: int, zorgkas: int, staff: str,
     document = _final_decision(ctx, item, zorgkas, staff, errors, reference, decided_at)
     ctx.store.db.execute(
         "UPDATE reviews SET decision = ?, decided_seq = ? WHERE id = ?",
-        (json.dumps(document), ctx.store.next_value("decision"), review_id),
+        (json.dumps(document), ctx.store.next_value("feed"), review_id),
     )
     return document
 

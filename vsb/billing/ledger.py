@@ -1,0 +1,99 @@
+"""The billing tables: shipments, invoices, lines and payment orders, and their queries."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from vsb.store import Store
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS shipments (
+    id INTEGER PRIMARY KEY, settlement_id TEXT UNIQUE NOT NULL, mbe TEXT NOT NULL,
+    zorgkas INTEGER NOT NULL, message_id TEXT NOT NULL, month TEXT NOT NULL,
+    status TEXT NOT NULL, settlement TEXT NOT NULL, feed_seq INTEGER UNIQUE);
+CREATE INDEX IF NOT EXISTS shipments_month ON shipments (mbe, zorgkas, month, status);
+CREATE TABLE IF NOT EXISTS invoices (
+    id INTEGER PRIMARY KEY, shipment_id INTEGER NOT NULL, mbe TEXT NOT NULL,
+    zorgkas INTEGER NOT NULL, invoice_number TEXT NOT NULL, type TEXT NOT NULL,
+    UNIQUE (mbe, invoice_number));
+CREATE TABLE IF NOT EXISTS lines (
+    id INTEGER PRIMARY KEY, invoice_id INTEGER NOT NULL, shipment_id INTEGER NOT NULL,
+    begeleiding_id INTEGER, line_number INTEGER NOT NULL, kind TEXT NOT NULL,
+    amount INTEGER NOT NULL, status TEXT NOT NULL, credited_line INTEGER,
+    credited INTEGER NOT NULL DEFAULT 0, invoice_index INTEGER NOT NULL,
+    line_index INTEGER NOT NULL, zorgkas INTEGER NOT NULL,
+    review_requirement TEXT, review_reason TEXT);
+CREATE INDEX IF NOT EXISTS lines_begeleiding ON lines (begeleiding_id, kind, status);
+CREATE INDEX IF NOT EXISTS lines_review ON lines (zorgkas, status);
+CREATE INDEX IF NOT EXISTS lines_invoice ON lines (invoice_id, line_number);
+CREATE TABLE IF NOT EXISTS payment_orders (
+    order_id TEXT PRIMARY KEY, shipment_id INTEGER NOT NULL, zorgkas INTEGER NOT NULL,
+    mbe TEXT NOT NULL, amount INTEGER NOT NULL, signed_on TEXT NOT NULL,
+    due_date TEXT NOT NULL, paid_on TEXT, document TEXT NOT NULL);
+"""
+
+LIVE = ("accepted", "under-review")
+
+
+def install(store: Store) -> None:
+    """Create the billing tables in a store (idempotent)."""
+    store.db.executescript(SCHEMA)
+
+
+def live_forfait(store: Store, begeleiding_id: int) -> bool:
+    """Whether the begeleiding has an original forfait line accepted or under review and not
+    fully credited (REQ-BL-ONE-FORFAIT, REQ-CH-CANCEL-BILLED)."""
+    row = store.db.execute(
+        "SELECT 1 FROM lines WHERE begeleiding_id = ? AND kind = 'original' "
+        "AND status IN ('accepted', 'under-review') AND credited < amount LIMIT 1",
+        (begeleiding_id,),
+    ).fetchone()
+    return row is not None
+
+
+def invoice_number_used(store: Store, mbe: str, number: str) -> bool:
+    """Whether this MBE used the invoice number in a shipment that was not refused."""
+    row = store.db.execute(
+        "SELECT 1 FROM invoices WHERE mbe = ? AND invoice_number = ?", (mbe, number)
+    ).fetchone()
+    return row is not None
+
+
+def credited_target(store: Store, mbe: str, invoice_number: str,
+                    line_number: int) -> sqlite3.Row | None:
+    """The original line a credit-note line names, with its invoice's zorgkas."""
+    row: sqlite3.Row | None = store.db.execute(
+        "SELECT lines.*, invoices.type AS invoice_type FROM lines "
+        "JOIN invoices ON invoices.id = lines.invoice_id "
+        "WHERE invoices.mbe = ? AND invoices.invoice_number = ? AND lines.line_number = ?",
+        (mbe, invoice_number, line_number),
+    ).fetchone()
+    return row
+
+
+def shipment_counted(store: Store, mbe: str, zorgkas: int, month: str) -> str | None:
+    """The settlement id of a shipment of this month that counts (was not refused)."""
+    row = store.db.execute(
+        "SELECT settlement_id FROM shipments WHERE mbe = ? AND zorgkas = ? AND month = ? "
+        "AND status != 'refused'",
+        (mbe, zorgkas, month),
+    ).fetchone()
+    return row["settlement_id"] if row else None
+
+
+def shipment(store: Store, settlement_id: str) -> sqlite3.Row | None:
+    """The shipment row of a settlement."""
+    row: sqlite3.Row | None = store.db.execute(
+        "SELECT * FROM shipments WHERE settlement_id = ?", (settlement_id,)
+    ).fetchone()
+    return row
+
+
+def save_settlement(store: Store, shipment_id: int, document: dict[str, Any]) -> None:
+    """Store the current settlement document of a shipment."""
+    store.db.execute(
+        "UPDATE shipments SET settlement = ?, status = ? WHERE id = ?",
+        (json.dumps(document), document["status"], shipment_id),
+    )

@@ -1,0 +1,17 @@
+"""Amounts as integer cents; the wire format is a string with two decimals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def cents(text: str) -> int:
+    """Cents of an amount string the schema has checked (`"2300.00"`)."""
+    return int(Decimal(text) * 100)
+
+
+def amount(value: int) -> str:
+    """The wire form of an amount in cents."""
+    sign = "-" if value < 0 else ""
+    whole, part = divmod(abs(value), 100)
+    return f"{sign}{whole}.{part:02d}"

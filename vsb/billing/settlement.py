@@ -1,0 +1,68 @@
+"""The settlement file: the verdict on a shipment, per invoice and per line, with its amounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vsb.billing.checks import BillingError, InvoiceResult
+from vsb.billing.money import amount, cents
+
+
+def render(header: dict[str, Any], sent: list[dict[str, Any]], b_errors: list[BillingError],
+           invoices: list[InvoiceResult], refused: bool) -> dict[str, Any]:
+    """A settlement document for checked invoices; `refused` rejects every line."""
+    document: dict[str, Any] = {
+        **header,
+        "status": "refused" if refused else "processing",
+        "errors": [error.as_dict() for error in b_errors],
+        "invoices": [],
+    }
+    for invoice, result in zip(sent, invoices, strict=True):
+        sign = -1 if invoice["type"] == "credit-note" else 1
+        lines = []
+        for line, outcome in zip(invoice["lines"], result.lines, strict=True):
+            entry: dict[str, Any] = {
+                "lineNumber": line["lineNumber"],
+                "status": "rejected" if refused else outcome.status,
+                "amount": amount(sign * cents(line["amount"])),
+                "errors": [error.as_dict() for error in outcome.errors],
+            }
+            if outcome.review is not None and not refused:
+                entry["review"] = {"requirement": outcome.review[0], "reason": outcome.review[1]}
+            lines.append(entry)
+        document["invoices"].append({
+            "invoiceNumber": invoice["invoiceNumber"],
+            "errors": [error.as_dict() for error in result.errors],
+            "lines": lines,
+        })
+    summarize(document)
+    return document
+
+
+def _invoice_status(statuses: set[str]) -> str:
+    if statuses == {"accepted"}:
+        return "accepted"
+    if statuses == {"rejected"}:
+        return "rejected"
+    if "under-review" in statuses:
+        return "under-review"
+    return "partly-accepted"
+
+
+def summarize(document: dict[str, Any]) -> None:
+    """Derive every invoice status and the amounts from the line statuses, in place.
+
+    billed = accepted + rejected + underReview holds by construction (REQ-BL-SETTLEMENT).
+    """
+    totals = {"accepted": 0, "rejected": 0, "under-review": 0}
+    for invoice in document["invoices"]:
+        statuses = {line["status"] for line in invoice["lines"]}
+        invoice["status"] = _invoice_status(statuses)
+        for line in invoice["lines"]:
+            totals[line["status"]] += cents(line["amount"])
+    document["amounts"] = {
+        "billed": amount(sum(totals.values())),
+        "accepted": amount(totals["accepted"]),
+        "rejected": amount(totals["rejected"]),
+        "underReview": amount(totals["under-review"]),
+    }

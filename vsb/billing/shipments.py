@@ -1,0 +1,167 @@
+"""Processing a shipment: B checks, invoice and line checks, the 5 % threshold, storage."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from vsb.billing import ledger
+from vsb.billing.checks import (
+    BillingError,
+    InvoiceResult,
+    ShipmentState,
+    check_credit_note,
+    check_original,
+)
+from vsb.billing.money import amount, cents
+from vsb.billing.rules import billing_rules
+from vsb.billing.settlement import render
+from vsb.context import Context, parse_date
+
+
+def _b(requirement: str, pointer: str, message: str) -> BillingError:
+    return BillingError("B", requirement, pointer, message)
+
+
+def header_errors(ctx: Context, message: dict[str, Any]) -> list[BillingError]:
+    """The blocking checks of the header (REQ-BL-HEADER, -FIRST-MONTH, -ONE-PER-MONTH)."""
+    errors = []
+    totals = message["totals"]
+    invoices = message["invoices"]
+    lines = sum(len(invoice["lines"]) for invoice in invoices)
+    billed = sum((-1 if i["type"] == "credit-note" else 1) * cents(line["amount"])
+                 for i in invoices for line in i["lines"])
+    for field, declared, actual in (("invoices", totals["invoices"], len(invoices)),
+                                    ("lines", totals["lines"], lines),
+                                    ("amount", cents(totals["amount"]), billed)):
+        if declared != actual:
+            shown = (amount(declared), amount(actual)) if field == "amount" else (declared, actual)
+            errors.append(_b("REQ-BL-HEADER", f"/totals/{field}",
+                             f"the header says {shown[0]} but the shipment holds {shown[1]}"))
+    send_date = parse_date(message["sendDate"])
+    if send_date > ctx.today:
+        errors.append(_b("REQ-BL-HEADER", "/sendDate",
+                         f"the send date {send_date} is after today ({ctx.today})"))
+    month = send_date.strftime("%Y-%m")
+    first = str(ctx.rulebook.value("first_billing_month"))
+    if month < first:
+        errors.append(_b("REQ-BL-FIRST-MONTH", "/sendDate",
+                         f"zorgkassen accept shipments from {first} on; this one is of {month}"))
+    earlier = ledger.shipment_counted(ctx.store, ctx.mbe, message["zorgkas"], month)
+    if earlier is not None:
+        errors.append(_b("REQ-BL-ONE-PER-MONTH", "/sendDate",
+                         f"this MBE already sent zorgkas {message['zorgkas']} a shipment in "
+                         f"{month} ({earlier}); one shipment per zorgkas a month"))
+    return errors
+
+
+def _check_invoices(ctx: Context, message: dict[str, Any]) -> list[InvoiceResult]:
+    credited_here = {i["vsbReference"] for i in message["invoices"] if i["type"] == "credit-note"}
+    state = ShipmentState(ctx.mbe, message["zorgkas"], parse_date(message["sendDate"]),
+                          billing_rules(ctx.rulebook), credited_here)
+    results = []
+    for index, invoice in enumerate(message["invoices"]):
+        check = check_credit_note if invoice["type"] == "credit-note" else check_original
+        results.append(check(ctx, state, invoice, f"/invoices/{index}"))
+    return results
+
+
+def threshold_error(ctx: Context, results: list[InvoiceResult]) -> BillingError | None:
+    """REQ-BL-THRESHOLD: (F-rejected invoices + R-faulty lines) / lines at or above the limit."""
+    lines = sum(len(result.lines) for result in results)
+    faults = sum(1 for result in results if result.errors)
+    faults += sum(1 for result in results if not result.errors
+                  for line in result.lines if line.errors)
+    limit = float(ctx.rulebook.value("shipment_refusal_threshold"))
+    if lines and faults / lines >= limit:
+        return _b("REQ-BL-THRESHOLD", "",
+                  f"{faults} of {lines} prestation lines have a non-blocking error (F or R): "
+                  f"{faults / lines:.1%}, at or above the {limit:.0%} limit; the whole "
+                  "shipment is refused")
+    return None
+
+
+def process_shipment(ctx: Context, message: dict[str, Any], settlement_id: str,
+                     issued_at: str) -> dict[str, Any]:
+    """Check a shipment and store it unless refused; returns its settlement."""
+    b_errors = header_errors(ctx, message)
+    results = _check_invoices(ctx, message)
+    over = threshold_error(ctx, results)
+    if over is not None:
+        b_errors.append(over)
+    header = {
+        "kind": "settlement", "settlementId": settlement_id,
+        "inReplyTo": message["messageId"], "shipmentNumber": message["shipmentNumber"],
+        "mbe": ctx.mbe, "zorgkas": message["zorgkas"], "issuedAt": issued_at,
+    }
+    document = render(header, message["invoices"], b_errors, results, refused=bool(b_errors))
+    shipment_id = _store_shipment(ctx, message, document)
+    if not b_errors:
+        _store_lines(ctx, message, results, shipment_id)
+    return document
+
+
+def refused_settlement(message: dict[str, Any], settlement_id: str,
+                       issued_at: str, errors: list[BillingError]) -> dict[str, Any]:
+    """The settlement of a shipment refused before its content could be read."""
+    message = message if isinstance(message, dict) else {}
+    return {
+        "kind": "settlement", "settlementId": settlement_id,
+        "inReplyTo": _text(message.get("messageId"), "unidentified"),
+        "shipmentNumber": _text(message.get("shipmentNumber"), "unknown"),
+        "mbe": _text(message.get("mbe"), "00000000000"),
+        "zorgkas": message.get("zorgkas") if message.get("zorgkas") in range(180, 681, 100)
+        else 680,
+        "issuedAt": issued_at, "status": "refused",
+        "errors": [error.as_dict() for error in errors], "invoices": [],
+        "amounts": {"billed": "0.00", "accepted": "0.00", "rejected": "0.00",
+                    "underReview": "0.00"},
+    }
+
+
+def _text(value: object, default: str) -> str:
+    return value if isinstance(value, str) and value else default
+
+
+def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, Any]) -> int:
+    cursor = ctx.store.db.execute(
+        "INSERT INTO shipments (settlement_id, mbe, zorgkas, message_id, month, status, "
+        "settlement) VALUES (?,?,?,?,?,?,?)",
+        (document["settlementId"], ctx.mbe, message["zorgkas"], message["messageId"],
+         message["sendDate"][:7], document["status"], json.dumps(document)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _store_lines(ctx: Context, message: dict[str, Any], results: list[InvoiceResult],
+                 shipment_id: int) -> None:
+    db = ctx.store.db
+    rows = []
+    for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True)):
+        cursor = db.execute(
+            "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) "
+            "VALUES (?,?,?,?,?)",
+            (shipment_id, ctx.mbe, message["zorgkas"], invoice["invoiceNumber"],
+             invoice["type"]),
+        )
+        begeleiding = result.begeleiding.id if result.begeleiding else None
+        kind = "credit" if invoice["type"] == "credit-note" else "original"
+        for j, (line, outcome) in enumerate(zip(invoice["lines"], result.lines, strict=True)):
+            review = outcome.review or (None, None)
+            rows.append((cursor.lastrowid, shipment_id, begeleiding, line["lineNumber"], kind,
+                         cents(line["amount"]), outcome.status, outcome.credited_line, i, j,
+                         message["zorgkas"], review[0], review[1]))
+    db.executemany(
+        "INSERT INTO lines (invoice_id, shipment_id, begeleiding_id, line_number, kind, amount, "
+        "status, credited_line, invoice_index, line_index, zorgkas, review_requirement, "
+        "review_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    db.execute(
+        "UPDATE lines SET credited = credited + (SELECT COALESCE(SUM(c.amount), 0) FROM lines c "
+        "WHERE c.credited_line = lines.id AND c.shipment_id = ? AND c.status = 'accepted') "
+        "WHERE id IN (SELECT credited_line FROM lines WHERE shipment_id = ? "
+        "AND credited_line IS NOT NULL)",
+        (shipment_id, shipment_id),
+    )
