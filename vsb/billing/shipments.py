@@ -139,6 +139,8 @@ def _store_lines(ctx: Context, message: dict[str, Any], results: list[InvoiceRes
     db = ctx.store.db
     rows = []
     for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True)):
+        if any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors):
+            continue  # the number belongs to an earlier invoice; the settlement reports this one
         cursor = db.execute(
             "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) "
             "VALUES (?,?,?,?,?)",
