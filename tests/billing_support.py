@@ -10,9 +10,9 @@ from typing import Any
 
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
-from vsb.identifiers import make_rrn, make_riziv
+from vsb.identifiers import make_riziv
 from vsb.mbes import load_mbes
-from vsb.membership import Affiliation, Person, RegistrySnapshot
+from vsb.synthetic import synthetic_registry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MBE = "76310195930"  # tariff 2900.00 full, 1450.00 reduced until 2024-10-31
@@ -21,16 +21,6 @@ FULL = "773172"
 REDUCED = "773194"
 START = dt.date(2024, 3, 1)
 GP = make_riziv(12345, 3)
-
-
-def _person(index: int, death: dt.date | None = None) -> Person:
-    return Person(
-        insz=make_rrn(dt.date(1940, 1, 1) + dt.timedelta(days=index), 1 + 2 * (index % 400)),
-        last_name=f"Patient{index}", first_name="Test", birth_date=None, sex="U",
-        region="flanders", postal_code="9000", health_insurer=100, death_date=death,
-        cannot_affiliate=None, foreign_insured=False, increased_allowance_years=frozenset(),
-        vzv25_years=frozenset(),
-    )
 
 
 @dataclass
@@ -108,14 +98,8 @@ def billing_app(patients: int = 40, deaths: dict[int, dt.date] | None = None,
                 zorgkassen: dict[int, int] | None = None) -> Billing:
     """`patients` members (of zorgkas 180 unless `zorgkassen` says otherwise), each with an
     accepted begeleiding from START."""
-    deaths, zorgkassen = deaths or {}, zorgkassen or {}
-    people = [_person(i, deaths.get(i)) for i in range(patients)]
-    snapshot = RegistrySnapshot(
-        persons=tuple(people),
-        affiliations=tuple(
-            Affiliation(p.insz, zorgkassen.get(i, 180), "official", dt.date(2024, 1, 1), None)
-            for i, p in enumerate(people)),
-    )
+    snapshot = synthetic_registry(patients, zorgkassen, deaths)
+    people = snapshot.persons
     clock = FixedClock(START + dt.timedelta(days=3))
     app = CentralApplication(clock=clock)
     app.store.load_registry(snapshot)

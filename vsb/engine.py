@@ -136,7 +136,7 @@ class CentralApplication:
 
     def _sender_error(self, ctx: Context, sender: str | None) -> Error | None:
         try:
-            validate_hco(ctx.mbe, ctx.rulebook.value("hco_first_digits"))
+            validate_hco(ctx.mbe, tuple(ctx.rulebook.value("hco_first_digits")))
         except InvalidIdentifier as exc:
             return Error("REQ-ID-HCO", "/mbe", str(exc))
         if sender is not None and sender != ctx.mbe:

@@ -8,6 +8,7 @@ computed here. The ``make_*`` generators build valid numbers for fixtures and th
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -97,6 +98,7 @@ def _stdnum_refusal(kind: IdentifierKind, value: str, error: Exception) -> Inval
     return InvalidIdentifier(kind, value, "format", str(error) or "not a valid number")
 
 
+@lru_cache(maxsize=65536)
 def validate_insz(value: str) -> InszInfo:
     """Validate an INSZ (RRN or BIS number) and return what it encodes.
 
@@ -143,6 +145,7 @@ def _riziv_scheme(kind: IdentifierKind, value: str, number: str) -> CheckScheme:
     )
 
 
+@lru_cache(maxsize=65536)
 def validate_riziv(value: str) -> RizivInfo:
     """Validate a care provider's RIZIV number (mod 97 or mod 89 check digits).
 
@@ -156,6 +159,7 @@ def validate_riziv(value: str) -> RizivInfo:
     return RizivInfo(number, int(number[0]), scheme, number[0] == "1")
 
 
+@lru_cache(maxsize=65536)
 def validate_hco(value: str, allowed_first_digits: Sequence[str]) -> str:
     """Validate an MBE's HCO (RIZIV institution) number and return its 11 digits.
 

@@ -30,7 +30,6 @@ CREATE TABLE IF NOT EXISTS mbes (
 CREATE TABLE IF NOT EXISTS messages (
     mbe TEXT NOT NULL, message_id TEXT NOT NULL, kind TEXT, digest TEXT NOT NULL,
     received_at TEXT NOT NULL, body TEXT NOT NULL, answer TEXT NOT NULL,
-    seq INTEGER NOT NULL UNIQUE,
     PRIMARY KEY (mbe, message_id));
 CREATE TABLE IF NOT EXISTS begeleidingen (
     id INTEGER PRIMARY KEY, reference TEXT UNIQUE, insz TEXT NOT NULL, mbe TEXT NOT NULL,
@@ -105,6 +104,7 @@ class Store:
             self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self.db.executescript(SCHEMA)
         self._depth = 0
+        self._mbes: dict[str, sqlite3.Row | None] = {}
 
     def close(self) -> None:
         """Close the database."""
@@ -169,6 +169,7 @@ class Store:
 
     def load_mbes(self, mbes: Iterable[Mbe]) -> None:
         """Add or replace MBEs."""
+        self._mbes.clear()
         with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO mbes VALUES (?,?,?,?,?,?)",
@@ -194,11 +195,10 @@ class Store:
         return row
 
     def mbe(self, hco: str) -> sqlite3.Row | None:
-        """The MBE with this HCO number."""
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT * FROM mbes WHERE hco = ?", (hco,)
-        ).fetchone()
-        return row
+        """The MBE with this HCO number (cached: MBEs change only through load_mbes)."""
+        if hco not in self._mbes:
+            self._mbes[hco] = self.db.execute("SELECT * FROM mbes WHERE hco = ?", (hco,)).fetchone()
+        return self._mbes[hco]
 
     # -- messages ---------------------------------------------------------------------------
 
@@ -216,9 +216,8 @@ class Store:
     ) -> None:
         """Keep a message with its one answer."""
         self.db.execute(
-            "INSERT INTO messages VALUES (?,?,?,?,?,?,?,?)",
-            (mbe, message_id, kind, digest, received_at, body, json.dumps(answer),
-             self.next_value("message")),
+            "INSERT INTO messages VALUES (?,?,?,?,?,?,?)",
+            (mbe, message_id, kind, digest, received_at, body, json.dumps(answer)),
         )
 
     # -- begeleidingen ----------------------------------------------------------------------

@@ -1,0 +1,48 @@
+"""Shared set-up of the benchmarks: an application over a synthetic registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from vsb.clock import FixedClock
+from vsb.engine import CentralApplication
+from vsb.identifiers import make_riziv
+from vsb.mbes import load_mbes
+from vsb.store import Store
+from vsb.synthetic import synthetic_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+MBE = "76310195930"
+START = dt.date(2024, 3, 1)
+GP = make_riziv(12345, 3)
+
+
+def application(members: int, store: Store | None = None) -> tuple[CentralApplication, FixedClock]:
+    """An application with `members` members of zorgkas 180 and the fixture MBEs."""
+    clock = FixedClock(dt.date(2024, 3, 10))
+    app = CentralApplication(store, clock)
+    registry = synthetic_registry(members)
+    app.store.load_registry(registry)
+    app.store.load_mbes(load_mbes(ROOT / "fixtures" / "mbes.toml"))
+    return app, clock
+
+
+def insz_of(app: CentralApplication, count: int) -> list[str]:
+    """The INSZ of the first `count` members."""
+    rows = app.store.db.execute("SELECT insz FROM persons ORDER BY rowid LIMIT ?", (count,))
+    return [row[0] for row in rows]
+
+
+def request(insz: str, message_id: str) -> dict[str, Any]:
+    """A correct request of type new, started on START."""
+    return {
+        "kind": "request", "messageId": message_id, "mbe": MBE, "insz": insz,
+        "begeleiding": {
+            "requestType": "new", "startDate": START.isoformat(),
+            "contactPerson": {"name": "An Peeters"},
+            "medical": {"gp": {"name": "Dr. Jan Claes", "riziv": GP}, "diagnosis": "onco-lung",
+                        "referral": "gp", "origin": "home-with-family"},
+            "accidentCode": "none"},
+    }

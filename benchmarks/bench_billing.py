@@ -1,0 +1,50 @@
+"""Invoice lines processed per second for shipments of 10, 1,000 and 10,000 invoices.
+
+Run: `make bench` or `.venv/bin/python -m benchmarks.bench_billing`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from benchmarks._setup import MBE, START, application, insz_of, request
+
+
+def _shipment(patients: list[tuple[str, str]]) -> dict[str, Any]:
+    invoices = [
+        {"invoiceNumber": f"F-{i}", "type": "original", "insz": insz, "vsbReference": reference,
+         "lines": [{"lineNumber": 1, "code": "773172", "prestationDate": START.isoformat(),
+                    "amount": "2900.00", "personalShare": "0.00"}]}
+        for i, (insz, reference) in enumerate(patients)
+    ]
+    return {"kind": "shipment", "messageId": f"s-{len(patients)}", "mbe": MBE, "zorgkas": 180,
+            "shipmentNumber": "001/202403", "sendDate": "2024-03-10",
+            "totals": {"invoices": len(invoices), "lines": len(invoices),
+                       "amount": f"{2900 * len(invoices)}.00"},
+            "invoices": invoices}
+
+
+def measure(size: int) -> tuple[float, str]:
+    """Seconds to process one shipment of `size` one-line invoices, and its status."""
+    app, _ = application(size)
+    patients = []
+    for i, insz in enumerate(insz_of(app, size)):
+        patients.append((insz, app.handle(request(insz, f"r-{i}"))["vsbReference"]))
+    shipment = _shipment(patients)
+    started = time.perf_counter()
+    settlement = app.handle(shipment)
+    return time.perf_counter() - started, settlement["status"]
+
+
+def main() -> None:
+    """Print lines per second per shipment size."""
+    print("billing: one shipment of N one-line invoices, in-process, SQLite in memory")
+    print(f"{'invoices':>10}{'seconds':>10}{'lines/s':>12}  status")
+    for size in (10, 1000, 10000):
+        seconds, status = measure(size)
+        print(f"{size:>10,}{seconds:>10.3f}{size / seconds:>12,.0f}  {status}")
+
+
+if __name__ == "__main__":
+    main()
