@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from vsb.store import Store
+from vsb.store import Store, chunks
 
 Status = Literal["affiliated", "can-affiliate", "cannot-affiliate", "unknown-person"]
 
@@ -53,12 +54,40 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
     Official and administrative affiliation both count (REQ-INS-AFFILIATION-TYPES); residence
     plays no part (REQ-INS-ANY-REGION).
     """
-    person = store.person(insz)
+    return _status(insz, day, store.person(insz), store.affiliation_on(insz, day))
+
+
+def insurance_statuses(store: Store,
+                       asked: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, dt.date],
+                                                                    InsuranceStatus]:
+    """The statuses of many (INSZ, day) pairs, read with one query per 500 persons."""
+    asked = sorted(set(asked))
+    persons: dict[str, Any] = {}
+    periods: dict[str, list[Any]] = {}
+    for chunk in chunks(sorted({insz for insz, _ in asked})):
+        marks = ",".join("?" * len(chunk))
+        for row in store.db.execute(f"SELECT * FROM persons WHERE insz IN ({marks})", chunk):
+            persons[row["insz"]] = row
+        for row in store.db.execute(
+                f"SELECT * FROM affiliations WHERE insz IN ({marks}) ORDER BY start DESC", chunk):
+            periods.setdefault(row["insz"], []).append(row)
+    return {(insz, day): _status(insz, day, persons.get(insz), _covering(periods, insz, day))
+            for insz, day in asked}
+
+
+def _covering(periods: dict[str, list[Any]], insz: str, day: dt.date) -> Any:
+    iso = day.isoformat()
+    for row in periods.get(insz, ()):
+        if row["start"] <= iso and (row["end"] is None or row["end"] >= iso):
+            return row
+    return None
+
+
+def _status(insz: str, day: dt.date, person: Any, affiliation: Any) -> InsuranceStatus:
     if person is None:
         return InsuranceStatus(insz, day, "unknown-person")
     death = dt.date.fromisoformat(person["death_date"]) if person["death_date"] else None
     insurer = person["health_insurer"]
-    affiliation = store.affiliation_on(insz, day)
     if affiliation is not None:
         end = dt.date.fromisoformat(affiliation["end"]) if affiliation["end"] else None
         return InsuranceStatus(

@@ -4,23 +4,29 @@ The schemas (JSON Schema 2020-12, one file per message kind plus `common.schema.
 package data. They are loaded, checked and compiled once (`load_schemas` is cached); a
 validation then returns `SchemaViolation`s, never raises, so that an answer can name the field
 and the rule. Check digits, code-list membership and business rules are the engine's work.
+
+Valid messages are recognised by a compiled check (`vsb._schema_fast`); jsonschema only
+explains the failures, descending only into the array items that check refuses.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from referencing import Registry, Resource
+
+from vsb._schema_fast import NOTES as _NOTES
+from vsb._schema_fast import explainer as _explainer
+from vsb._schema_fast import fast_check as _fast_check
+from vsb._schema_fast import format_checker as _format_checker
 
 __all__ = [
     "INBOUND_KINDS",
@@ -45,16 +51,11 @@ INBOUND_KINDS = (
     "admin-change",
     "stop",
     "cancel-stop",
+    "shipment",
 )
 """The kinds an MBE may send; `validate_message` accepts only these."""
 
 _SUFFIX = ".schema.json"
-_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_DATE_TIME_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})",
-    re.ASCII,
-)
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+", re.ASCII)
 _MAX_SHOWN = 60
 
 
@@ -91,16 +92,14 @@ class MessageSchemas:
         checker = _format_checker()
         self._documents = dict(documents)
         self._validators = {
-            name: _Validator(
-                _inline(doc, registry.resolver(doc["$id"]), 0),
-                registry=registry,
-                format_checker=checker,
+            name: _explainer(_inline(doc, registry.resolver(doc["$id"]), 0))(
+                registry=registry, format_checker=checker
             )
             for name, doc in documents.items()
             if name != COMMON
         }
         self._checks = {
-            name: _fast_check(documents[name], registry, validator)
+            name: _fast_check(documents[name], registry, validator.is_valid)
             for name, validator in self._validators.items()
         }
         self.names: tuple[str, ...] = tuple(sorted(self._validators))
@@ -228,278 +227,6 @@ def _inline(node: Any, resolver: Any, depth: int) -> Any:
     return {**copied, "allOf": [target, *copied.get("allOf", [])]}
 
 
-# --- formats and patterns ---------------------------------------------------------------------
-
-
-def _is_date(text: str) -> bool:
-    """Tell whether `text` is a real `YYYY-MM-DD` calendar date (2024-02-30 is not)."""
-    try:
-        return _DATE_RE.fullmatch(text) is not None and bool(date.fromisoformat(text))
-    except ValueError:
-        return False
-
-
-def _is_date_time(text: str) -> bool:
-    """Tell whether `text` is an RFC 3339 timestamp with offset naming a real instant."""
-    try:
-        return _DATE_TIME_RE.fullmatch(text) is not None and bool(datetime.fromisoformat(text))
-    except ValueError:
-        return False
-
-
-def _is_email(text: str) -> bool:
-    """Tell whether `text` looks like an e-mail address (something@something)."""
-    return _EMAIL_RE.fullmatch(text) is not None
-
-
-_FORMATS: dict[str, Callable[[str], bool]] = {
-    "date": _is_date,
-    "date-time": _is_date_time,
-    "email": _is_email,
-}
-
-
-def _format_checker() -> FormatChecker:
-    """Return a checker for `date`, `date-time` and `email` only (other formats pass)."""
-    checker = FormatChecker(formats=())
-    for name, check in _FORMATS.items():
-        checker.checks(name)(_only_strings(check))
-    return checker
-
-
-def _only_strings(check: Callable[[str], bool]) -> Callable[[object], bool]:
-    """Wrap a string check so that other types pass (formats constrain strings only)."""
-    return lambda instance: not isinstance(instance, str) or check(instance)
-
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    """Compile an ECMA-262 `pattern` so that a final `$` does not accept a trailing newline."""
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        pattern = pattern[:-1] + r"\Z"
-    return re.compile(pattern)
-
-
-def _pattern(
-    validator: Any, pattern: str, instance: object, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    """The `pattern` keyword with ECMA-262 end anchoring (Python's `$` allows a final "\\n")."""
-    if isinstance(instance, str) and not _compiled(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-_Validator = validators.extend(Draft202012Validator, validators={"pattern": _pattern})
-
-
-# --- the fast yes/no path ---------------------------------------------------------------------
-# jsonschema walks the schema on every call (about 1,000 requests/s); most messages are valid,
-# so a closure tree compiled once answers "valid?" and jsonschema only explains failures.
-# Keywords outside this subset make the whole schema fall back to jsonschema's is_valid.
-
-Check = Callable[[object], bool]
-
-
-class _Unsupported(Exception):
-    """Raised when a schema uses a keyword the fast compiler does not handle."""
-
-
-_NOTES = frozenset({"title", "description", "$comment", "examples", "default"})
-_ANNOTATIONS = _NOTES | {"$schema", "$id", "$defs", "then", "else"}  # then/else go with `if`
-_TYPES: dict[str, Check] = {
-    "object": lambda x: isinstance(x, dict),
-    "array": lambda x: isinstance(x, list),
-    "string": lambda x: isinstance(x, str),
-    "null": lambda x: x is None,
-    "boolean": lambda x: isinstance(x, bool),
-    "integer": lambda x: (
-        (isinstance(x, int) and not isinstance(x, bool))
-        or (isinstance(x, float) and x.is_integer())
-    ),
-    "number": lambda x: isinstance(x, int | float) and not isinstance(x, bool),
-}
-
-
-def _fast_check(document: dict[str, Any], registry: Registry[Any], validator: Any) -> Check:
-    """Compile `document` to a fast yes/no check; jsonschema's `is_valid` if it cannot be."""
-    try:
-        return _compile(document, registry.resolver(document["$id"]), 0)
-    except _Unsupported:
-        return validator.is_valid  # type: ignore[no-any-return]
-
-
-def _compile(schema: object, resolver: Any, depth: int) -> Check:
-    """Compile one (sub)schema to a check, resolving `$ref`s through `resolver`."""
-    if depth > 50 or not isinstance(schema, dict):
-        raise _Unsupported(repr(schema)[:40])
-    checks = []
-    for keyword, value in schema.items():
-        if keyword in _ANNOTATIONS:
-            continue
-        make = _KEYWORDS.get(keyword)
-        if make is None:
-            raise _Unsupported(keyword)
-        checks.append(make(value, schema, resolver, depth + 1))
-    return _all(checks)
-
-
-def _all(checks: list[Check]) -> Check:
-    """Combine checks that must all pass."""
-    if len(checks) == 1:
-        return checks[0]
-    frozen = tuple(checks)
-
-    def check(x: object) -> bool:
-        # A plain loop: all() over a generator costs a third more on this hot path.
-        for one in frozen:  # noqa: SIM110
-            if not one(x):
-                return False
-        return True
-
-    return check
-
-
-def _ref(value: str, _: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`$ref`: compile the target, resolved against the current base URI."""
-    resolved = resolver.lookup(value)
-    return _compile(resolved.contents, resolved.resolver, depth)
-
-
-def _properties(value: dict[str, Any], _: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`properties`: each present property satisfies its subschema."""
-    subs = tuple((name, _compile(sub, resolver, depth)) for name, sub in value.items())
-
-    def check(x: object) -> bool:
-        if not isinstance(x, dict):
-            return True
-        for name, sub in subs:  # noqa: SIM110 (hot path, see _all)
-            if name in x and not sub(x[name]):
-                return False
-        return True
-
-    return check
-
-
-def _additional(value: object, schema: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`additionalProperties`: only `false` next to `properties` is supported."""
-    if value is not False or "patternProperties" in schema:
-        raise _Unsupported("additionalProperties")
-    allowed = frozenset(schema.get("properties", ()))
-    return lambda x: not isinstance(x, dict) or x.keys() <= allowed
-
-
-def _items(value: object, _: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`items`: every element satisfies the subschema (2020-12, no prefixItems)."""
-    sub = _compile(value, resolver, depth)
-    return lambda x: not isinstance(x, list) or all(sub(item) for item in x)
-
-
-def _if(value: object, schema: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`if`/`then`/`else`: `then` applies when `if` holds, `else` when it does not."""
-    test = _compile(value, resolver, depth)
-    then = _compile(schema.get("then", {}), resolver, depth)
-    orelse = _compile(schema.get("else", {}), resolver, depth)
-    return lambda x: then(x) if test(x) else orelse(x)
-
-
-def _subs(value: object, resolver: Any, depth: int) -> tuple[Check, ...]:
-    """Compile the subschemas of allOf/anyOf/oneOf."""
-    if not isinstance(value, list):
-        raise _Unsupported("applicator")
-    return tuple(_compile(sub, resolver, depth) for sub in value)
-
-
-def _same(x: object, value: object) -> bool:
-    """JSON equality for scalars: true and 1 differ, 1 and 1.0 do not."""
-    if isinstance(x, bool) or isinstance(value, bool):
-        return x is value
-    return x == value
-
-
-def _scalars(values: list[object]) -> list[object]:
-    """Return `values` if all are JSON scalars (the only enum/const values supported)."""
-    if not all(v is None or isinstance(v, str | int | float) for v in values):
-        raise _Unsupported("enum")
-    return values
-
-
-def _keyword(make: Callable[[Any], Check]) -> Callable[[Any, dict[str, Any], Any, int], Check]:
-    """Adapt a compiler that needs only the keyword's value."""
-    return lambda value, _schema, _resolver, _depth: make(value)
-
-
-def _typed(kind: type | tuple[type, ...], test: Callable[[Any], bool]) -> Check:
-    """A check that applies `test` to instances of `kind` only (others, and booleans, pass)."""
-    return lambda x: not isinstance(x, kind) or isinstance(x, bool) or test(x)
-
-
-def _type(value: object) -> Check:
-    """`type`: one type name or a list of them."""
-    names = value if isinstance(value, list) else [value]
-    tests = tuple(_TYPES[str(name)] for name in names)
-    return lambda x: any(test(x) for test in tests)
-
-
-def _format(value: str) -> Check:
-    """`format`: the formats this module asserts; any other format is an annotation."""
-    check = _FORMATS.get(value)
-    return (lambda x: True) if check is None else _only_strings(check)
-
-
-def _any_of(value: object, _: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`anyOf`: at least one subschema holds."""
-    subs = _subs(value, resolver, depth)
-    return lambda x: any(sub(x) for sub in subs)
-
-
-def _one_of(value: object, _: dict[str, Any], resolver: Any, depth: int) -> Check:
-    """`oneOf`: exactly one subschema holds."""
-    subs = _subs(value, resolver, depth)
-    return lambda x: sum(sub(x) for sub in subs) == 1
-
-
-def _required(value: list[str]) -> Check:
-    """`required`: every listed property is present."""
-    names = tuple(value)
-    return lambda x: not isinstance(x, dict) or all(name in x for name in names)
-
-
-def _enum(value: list[object]) -> Check:
-    """`enum` (and `const`, as a one-value enum): the value is one of the listed scalars."""
-    allowed = tuple(_scalars(value))
-    return lambda x: any(_same(x, one) for one in allowed)
-
-
-def _matches(value: str) -> Check:
-    """`pattern`: strings match the (ECMA-262 anchored) regular expression."""
-    search = _compiled(value).search
-    return _typed(str, lambda x: search(x) is not None)
-
-
-_KEYWORDS: dict[str, Callable[[Any, dict[str, Any], Any, int], Check]] = {
-    "$ref": _ref,
-    "properties": _properties,
-    "additionalProperties": _additional,
-    "items": _items,
-    "if": _if,
-    "allOf": lambda value, _, resolver, depth: _all(list(_subs(value, resolver, depth))),
-    "anyOf": _any_of,
-    "oneOf": _one_of,
-    "type": _keyword(_type),
-    "format": _keyword(_format),
-    "required": _keyword(_required),
-    "const": _keyword(lambda value: _enum([value])),
-    "enum": _keyword(_enum),
-    "pattern": _keyword(_matches),
-    "minLength": _keyword(lambda limit: _typed(str, lambda x: len(x) >= limit)),
-    "maxLength": _keyword(lambda limit: _typed(str, lambda x: len(x) <= limit)),
-    "minItems": _keyword(lambda limit: _typed(list, lambda x: len(x) >= limit)),
-    "maxItems": _keyword(lambda limit: _typed(list, lambda x: len(x) <= limit)),
-    "minProperties": _keyword(lambda limit: _typed(dict, lambda x: len(x) >= limit)),
-    "minimum": _keyword(lambda limit: _typed((int, float), lambda x: x >= limit)),
-    "maximum": _keyword(lambda limit: _typed((int, float), lambda x: x <= limit)),
-}
-
-
 # --- violations -------------------------------------------------------------------------------
 
 
@@ -575,6 +302,8 @@ def _message(pointer: str, error: ValidationError) -> str:
     shown = _show(value)
     describe = _RULES.get(keyword)
     text = describe(shown, rule, value) if describe else f"{error.message}"
+    if keyword == "not" and isinstance(error.schema, dict) and error.schema.get("description"):
+        text += f": {str(error.schema['description']).rstrip('.')}"  # says what is not allowed
     return f"{_where(pointer)}: {text} ({keyword}{_rule_suffix(keyword, rule)})"
 
 
@@ -600,6 +329,7 @@ _RULES: dict[str, Callable[[str, Any, object], str]] = {
     "maximum": lambda shown, rule, _: f"{shown} is more than the maximum of {rule}",
     "minItems": lambda _, rule, v: f"{_size(v)} items, fewer than the minimum of {rule}",
     "maxItems": lambda _, rule, v: f"{_size(v)} items, more than the maximum of {rule}",
+    "not": lambda shown, _, __: f"{shown} is not allowed here",
 }
 
 

@@ -238,6 +238,16 @@ class Store:
         ).fetchone()
         return _begeleiding(row) if row else None
 
+    def begeleidingen_by_references(self, references: Iterable[str]) -> dict[str, Begeleiding]:
+        """The begeleidingen with these VSB references, by reference (one query per 500)."""
+        found: dict[str, Begeleiding] = {}
+        for chunk in chunks(sorted(set(references))):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT * FROM begeleidingen WHERE reference IN ({marks})", chunk)
+            found.update((row["reference"], _begeleiding(row)) for row in rows)
+        return found
+
     def begeleiding(self, begeleiding_id: int) -> Begeleiding:
         """The begeleiding with this row id."""
         row = self.db.execute("SELECT * FROM begeleidingen WHERE id = ?", (begeleiding_id,))
@@ -265,6 +275,12 @@ class Store:
     def delete_begeleiding(self, begeleiding_id: int) -> None:
         """Remove a pending begeleiding whose request was refused after review."""
         self.db.execute("DELETE FROM begeleidingen WHERE id = ?", (begeleiding_id,))
+
+
+def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """Slices of at most `size` values, for IN (...) queries under SQLite's variable limit."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -12,6 +12,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+import vsb._schema_fast as schema_fast
 import vsb.schemas as vsb_schemas
 from vsb.schemas import (
     INBOUND_KINDS,
@@ -33,6 +34,7 @@ MESSAGE_SCHEMAS = sorted(
 )
 VALID = sorted(FIXTURES.glob("*/valid/*.json"))
 INVALID = sorted(FIXTURES.glob("*/invalid/*.json"))
+BILLING_SCHEMAS = ("shipment", "settlement", "payment-order")
 
 
 def _fixture_id(path: Path) -> str:
@@ -111,12 +113,19 @@ def test_common_schema_defines_the_pieces_the_contract_names() -> None:
     defs = _load(SCHEMA_DIR / "common.schema.json")["$defs"]
     expected = {"insz", "hco", "riziv", "date", "timestamp", "messageId", "vsbReference"}
     expected |= {"zorgkas", "code", "contactPerson", "error"}
+    expected |= {"amount", "signedAmount", "billingError"}
     assert expected <= set(defs)
+
+
+@pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
+def test_every_schema_compiles_to_the_fast_check(registry: Registry[Any], path: Path) -> None:
+    document = _load(path)
+    schema_fast.compile_check(document, registry.resolver(document["$id"]))
 
 
 def test_names_list_every_message_schema_but_not_common(schemas: MessageSchemas) -> None:
     assert list(schemas.names) == MESSAGE_SCHEMAS
-    assert len(schemas.names) == 9
+    assert len(schemas.names) == 12
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -124,8 +133,9 @@ def test_names_list_every_message_schema_but_not_common(schemas: MessageSchemas)
 
 @pytest.mark.parametrize("name", MESSAGE_SCHEMAS)
 def test_every_schema_has_two_valid_and_three_invalid_examples(name: str) -> None:
-    assert len(list((FIXTURES / name / "valid").glob("*.json"))) >= 2
-    assert len(list((FIXTURES / name / "invalid").glob("*.json"))) >= 3
+    valid, invalid = (2, 3) if name not in BILLING_SCHEMAS else (3, 6)
+    assert len(list((FIXTURES / name / "valid").glob("*.json"))) >= valid
+    assert len(list((FIXTURES / name / "invalid").glob("*.json"))) >= invalid
 
 
 @pytest.mark.parametrize("path", VALID, ids=_fixture_id)
@@ -286,6 +296,112 @@ def test_load_schemas_is_cached() -> None:
     assert load_schemas() is load_schemas()
 
 
+# --- billing ----------------------------------------------------------------------------------
+
+
+def _shipment(invoices: int) -> dict[str, Any]:
+    """A valid shipment of `invoices` original invoices of one line each."""
+    line = {"lineNumber": 1, "code": "773172", "prestationDate": "2024-03-04"}
+    line |= {"amount": "2300.00", "personalShare": "0.00"}
+    return {
+        "kind": "shipment", "messageId": "s-1", "mbe": "76310195930", "zorgkas": 180,
+        "shipmentNumber": "001/202403", "sendDate": "2024-03-10",
+        "totals": {"invoices": invoices, "lines": invoices, "amount": f"{2300 * invoices}.00"},
+        "invoices": [
+            {"invoiceNumber": f"F24-{number:06d}", "type": "original", "insz": "48031402205",
+             "vsbReference": "VSB-2024-0000001", "lines": [dict(line)]}
+            for number in range(1, invoices + 1)
+        ],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def big_shipment() -> dict[str, Any]:
+    return _shipment(2_000)
+
+
+def test_a_shipment_of_2000_invoices_is_valid(
+    schemas: MessageSchemas, big_shipment: dict[str, Any]
+) -> None:
+    assert schemas.is_valid("shipment", big_shipment)
+    assert schemas.validate("shipment", big_shipment) == ()
+    assert validate_message(big_shipment) == ("shipment", ())
+
+
+def test_an_error_deep_in_a_big_shipment_is_reported_at_its_exact_pointer(
+    schemas: MessageSchemas, big_shipment: dict[str, Any]
+) -> None:
+    message = copy.deepcopy(big_shipment)
+    message["invoices"][1500]["lines"][0]["amount"] = "2300.5"
+    assert schemas.validate("shipment", message) == (
+        SchemaViolation(
+            "/invoices/1500/lines/0/amount",
+            "pattern",
+            "/invoices/1500/lines/0/amount: '2300.5' does not match the pattern "
+            "^[0-9]{1,7}\\.[0-9]{2}$ (pattern)",
+        ),
+    )
+
+
+def test_skipping_valid_items_explains_a_shipment_exactly_as_plain_jsonschema(
+    schemas: MessageSchemas, registry: Registry[Any]
+) -> None:
+    message = _shipment(60)
+    message["invoices"][3]["type"] = "credit-note"
+    message["invoices"][17]["lines"][0]["creditedLine"] = 1
+    message["invoices"][30]["lines"].append({"lineNumber": 0})
+    message["invoices"][59]["insz"] = "4803140220"
+    message["invoices"].append("F24-000061")
+    plain = schema_fast.Validator(
+        schemas.schema("shipment"), registry=registry, format_checker=schema_fast.format_checker()
+    )
+    expected = vsb_schemas._violations(plain.iter_errors(message))
+    assert [v.pointer for v in expected] == [
+        "/invoices/17/lines/0/creditedLine",
+        "/invoices/3",
+        "/invoices/3/lines/0",
+        "/invoices/30/lines/1",
+        "/invoices/30/lines/1/lineNumber",
+        "/invoices/59/insz",
+        "/invoices/60",
+    ]
+    assert schemas.validate("shipment", message) == expected
+
+
+@pytest.mark.parametrize(
+    ("where", "name"),
+    [(["invoices", 0], "creditedInvoice"), (["invoices", 0, "lines", 0], "creditedLine")],
+)
+def test_credit_fields_on_an_original_are_refused_at_the_field_saying_why(
+    schemas: MessageSchemas, where: list[Any], name: str
+) -> None:
+    message = _shipment(1)
+    _at(message, where)[name] = 1 if name == "creditedLine" else "F23-000001"
+    (violation,) = schemas.validate("shipment", message)
+    pointer = "/" + "/".join(str(step) for step in [*where, name])
+    assert (violation.pointer, violation.keyword) == (pointer, "not")
+    assert "is not allowed here: Only a credit note" in violation.message
+
+
+def test_a_credit_note_needs_the_credited_invoice_and_lines(schemas: MessageSchemas) -> None:
+    message = _shipment(1)
+    message["invoices"][0]["type"] = "credit-note"
+    assert [
+        (v.pointer, v.message.split("'")[1]) for v in schemas.validate("shipment", message)
+    ] == [
+        ("/invoices/0", "creditedInvoice"),
+        ("/invoices/0/lines/0", "creditedLine"),
+    ]
+
+
+def test_shipment_is_an_inbound_kind_and_settlement_and_payment_order_are_not() -> None:
+    assert "shipment" in INBOUND_KINDS
+    assert not {"settlement", "payment-order"} & set(INBOUND_KINDS)
+    name, (violation,) = validate_message({"kind": "settlement"})
+    assert (name, violation.pointer, violation.keyword) == (None, "/kind", "enum")
+    assert "shipment" in violation.message
+
+
 # --- kinds ------------------------------------------------------------------------------------
 
 
@@ -394,8 +510,8 @@ def test_compiled_check_and_inlined_schema_agree_with_plain_jsonschema_on_mutati
     schemas: MessageSchemas, registry: Registry[Any], path: Path
 ) -> None:
     name = path.parts[-3]
-    plain = vsb_schemas._Validator(
-        schemas.schema(name), registry=registry, format_checker=vsb_schemas._format_checker()
+    plain = schema_fast.Validator(
+        schemas.schema(name), registry=registry, format_checker=schema_fast.format_checker()
     )
     for variant, where in _mutations(_load(path)):
         expected = plain.is_valid(variant)

@@ -10,7 +10,7 @@ from vsb.billing import ledger
 from vsb.billing.money import cents
 from vsb.billing.rules import BillingRules
 from vsb.context import Context, parse_date
-from vsb.insurance import insurance_status
+from vsb.insurance import InsuranceStatus
 from vsb.store import Begeleiding
 
 ErrorType = Literal["B", "F", "R"]
@@ -60,6 +60,10 @@ class ShipmentState:
     send_date: dt.date
     rules: BillingRules
     credited_here: set[str]  # VSB references with a credit note in this shipment
+    known: dict[str, Begeleiding]  # the begeleidingen the invoices name, read at once
+    statuses: dict[tuple[str, dt.date], InsuranceStatus]  # of their patients on their start
+    used: set[str]  # invoice numbers of this shipment that the MBE used before
+    live: set[int]  # begeleidingen with a live forfait before this shipment
     numbers: set[str] = field(default_factory=set)
     forfaits: set[int] = field(default_factory=set)  # begeleidingen billed in this shipment
     credits: dict[int, int] = field(default_factory=dict)  # original line id -> cents credited
@@ -76,16 +80,16 @@ def _r(requirement: str, pointer: str, message: str) -> BillingError:
 def _number_error(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
                   pointer: str) -> BillingError | None:
     number = invoice["invoiceNumber"]
-    if number in state.numbers or ledger.invoice_number_used(ctx.store, state.mbe, number):
+    if number in state.numbers or number in state.used:
         return _f("REQ-BL-INVOICE-UNIQUE", f"{pointer}/invoiceNumber",
                   f"invoice number {number} was used before by this MBE")
     state.numbers.add(number)
     return None
 
 
-def _begeleiding(ctx: Context, invoice: dict[str, Any],
+def _begeleiding(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
                  pointer: str) -> Begeleiding | BillingError:
-    begeleiding = ctx.store.begeleiding_by_reference(invoice["vsbReference"])
+    begeleiding = state.known.get(invoice["vsbReference"])
     if (begeleiding is None or begeleiding.mbe != ctx.mbe
             or begeleiding.status not in ("open", "stopped")
             or begeleiding.insz != invoice["insz"]):
@@ -97,7 +101,7 @@ def _begeleiding(ctx: Context, invoice: dict[str, Any],
 
 def _patient_errors(ctx: Context, state: ShipmentState, begeleiding: Begeleiding,
                     pointer: str) -> list[BillingError]:
-    status = insurance_status(ctx.store, begeleiding.insz, begeleiding.start_date)
+    status = state.statuses[(begeleiding.insz, begeleiding.start_date)]
     errors = []
     if status.zorgkas != state.zorgkas:
         where = f"zorgkas {status.zorgkas}" if status.zorgkas else status.status
@@ -135,7 +139,7 @@ def check_original(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
                                 f"a prestation before the transition date {transition} is "
                                 "billed to the health insurer (VI), not to a zorgkas"))
     else:
-        found = _begeleiding(ctx, invoice, pointer)
+        found = _begeleiding(ctx, state, invoice, pointer)
         if isinstance(found, BillingError):
             result.errors.append(found)
         else:
@@ -189,7 +193,7 @@ def _line_errors(ctx: Context, state: ShipmentState, begeleiding: Begeleiding,
     if cents(line["personalShare"]) != 0:
         errors.append(_r("REQ-BL-NO-PERSONAL-SHARE", f"{pointer}/personalShare",
                          "an MBE invoice holds no personal share; bill 0.00"))
-    if begeleiding.id in state.forfaits or ledger.live_forfait(ctx.store, begeleiding.id):
+    if begeleiding.id in state.forfaits or begeleiding.id in state.live:
         errors.append(_r("REQ-BL-ONE-FORFAIT", pointer,
                          f"begeleiding {begeleiding.reference} already has a forfait that is "
                          "accepted (or under review) and not credited"))

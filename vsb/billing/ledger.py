@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
-from vsb.store import Store
+from vsb.store import Store, chunks
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS shipments (
@@ -42,23 +43,30 @@ def install(store: Store) -> None:
     store.db.executescript(SCHEMA)
 
 
-def live_forfait(store: Store, begeleiding_id: int) -> bool:
-    """Whether the begeleiding has an original forfait line accepted or under review and not
-    fully credited (REQ-BL-ONE-FORFAIT, REQ-CH-CANCEL-BILLED)."""
-    row = store.db.execute(
-        "SELECT 1 FROM lines WHERE begeleiding_id = ? AND kind = 'original' "
-        "AND status IN ('accepted', 'under-review') AND credited < amount LIMIT 1",
-        (begeleiding_id,),
-    ).fetchone()
-    return row is not None
+def live_forfaits(store: Store, begeleiding_ids: Iterable[int]) -> set[int]:
+    """Those of the begeleidingen with an original forfait line accepted or under review and
+    not fully credited (REQ-BL-ONE-FORFAIT, REQ-CH-CANCEL-BILLED)."""
+    found: set[int] = set()
+    for chunk in chunks(sorted(set(begeleiding_ids))):
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(
+            "SELECT DISTINCT begeleiding_id FROM lines WHERE kind = 'original' "
+            f"AND status IN ('accepted', 'under-review') AND credited < amount "
+            f"AND begeleiding_id IN ({marks})", chunk)
+        found.update(row[0] for row in rows)
+    return found
 
 
-def invoice_number_used(store: Store, mbe: str, number: str) -> bool:
-    """Whether this MBE used the invoice number in a shipment that was not refused."""
-    row = store.db.execute(
-        "SELECT 1 FROM invoices WHERE mbe = ? AND invoice_number = ?", (mbe, number)
-    ).fetchone()
-    return row is not None
+def invoice_numbers_used(store: Store, mbe: str, numbers: Iterable[str]) -> set[str]:
+    """Those of the invoice numbers this MBE used in a shipment that was not refused."""
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(numbers))):
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(
+            f"SELECT invoice_number FROM invoices WHERE mbe = ? AND invoice_number IN ({marks})",
+            [mbe, *chunk])
+        found.update(row[0] for row in rows)
+    return found
 
 
 def credited_target(store: Store, mbe: str, invoice_number: str,

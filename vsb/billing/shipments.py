@@ -17,6 +17,7 @@ from vsb.billing.money import amount, cents
 from vsb.billing.rules import billing_rules
 from vsb.billing.settlement import render
 from vsb.context import Context, parse_date
+from vsb.insurance import insurance_statuses
 
 
 def _b(requirement: str, pointer: str, message: str) -> BillingError:
@@ -55,10 +56,22 @@ def header_errors(ctx: Context, message: dict[str, Any]) -> list[BillingError]:
     return errors
 
 
+def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
+    invoices = message["invoices"]
+    known = ctx.store.begeleidingen_by_references(i["vsbReference"] for i in invoices)
+    return ShipmentState(
+        mbe=ctx.mbe, zorgkas=message["zorgkas"], send_date=parse_date(message["sendDate"]),
+        rules=billing_rules(ctx.rulebook),
+        credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
+        known=known,
+        statuses=insurance_statuses(ctx.store, ((b.insz, b.start_date) for b in known.values())),
+        used=ledger.invoice_numbers_used(ctx.store, ctx.mbe, (i["invoiceNumber"] for i in invoices)),
+        live=ledger.live_forfaits(ctx.store, (b.id for b in known.values())),
+    )
+
+
 def _check_invoices(ctx: Context, message: dict[str, Any]) -> list[InvoiceResult]:
-    credited_here = {i["vsbReference"] for i in message["invoices"] if i["type"] == "credit-note"}
-    state = ShipmentState(ctx.mbe, message["zorgkas"], parse_date(message["sendDate"]),
-                          billing_rules(ctx.rulebook), credited_here)
+    state = _state(ctx, message)
     results = []
     for index, invoice in enumerate(message["invoices"]):
         check = check_credit_note if invoice["type"] == "credit-note" else check_original

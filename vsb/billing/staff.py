@@ -190,7 +190,7 @@ def signed_settlements(ctx: Context, mbe: str, after: int) -> list[tuple[int, di
 
 def cancel_guard(ctx: Context, begeleiding: Begeleiding) -> Error | None:
     """REQ-CH-CANCEL-BILLED: no cancel while an accepted forfait is not credited."""
-    if ledger.live_forfait(ctx.store, begeleiding.id):
+    if ledger.live_forfaits(ctx.store, [begeleiding.id]):
         return Error("REQ-CH-CANCEL-BILLED", "/vsbReference",
                      f"a forfait of {begeleiding.reference} was accepted (or is under review) "
                      "and is not credited; send a credit note first")
