@@ -38,11 +38,20 @@ def insz_of(app: CentralApplication, count: int) -> list[str]:
 def request(insz: str, message_id: str) -> dict[str, Any]:
     """A correct request of type new, started on START."""
     return {
-        "kind": "request", "messageId": message_id, "mbe": MBE, "insz": insz,
+        "kind": "request",
+        "messageId": message_id,
+        "mbe": MBE,
+        "insz": insz,
         "begeleiding": {
-            "requestType": "new", "startDate": START.isoformat(),
+            "requestType": "new",
+            "startDate": START.isoformat(),
             "contactPerson": {"name": "An Peeters"},
-            "medical": {"gp": {"name": "Dr. Jan Claes", "riziv": GP}, "diagnosis": "onco-lung",
-                        "referral": "gp", "origin": "home-with-family"},
-            "accidentCode": "none"},
+            "medical": {
+                "gp": {"name": "Dr. Jan Claes", "riziv": GP},
+                "diagnosis": "onco-lung",
+                "referral": "gp",
+                "origin": "home-with-family",
+            },
+            "accidentCode": "none",
+        },
     }

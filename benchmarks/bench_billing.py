@@ -13,16 +13,37 @@ from benchmarks._setup import MBE, START, application, insz_of, request
 
 def _shipment(patients: list[tuple[str, str]]) -> dict[str, Any]:
     invoices = [
-        {"invoiceNumber": f"F-{i}", "type": "original", "insz": insz, "vsbReference": reference,
-         "lines": [{"lineNumber": 1, "code": "773172", "prestationDate": START.isoformat(),
-                    "amount": "2900.00", "personalShare": "0.00"}]}
+        {
+            "invoiceNumber": f"F-{i}",
+            "type": "original",
+            "insz": insz,
+            "vsbReference": reference,
+            "lines": [
+                {
+                    "lineNumber": 1,
+                    "code": "773172",
+                    "prestationDate": START.isoformat(),
+                    "amount": "2900.00",
+                    "personalShare": "0.00",
+                }
+            ],
+        }
         for i, (insz, reference) in enumerate(patients)
     ]
-    return {"kind": "shipment", "messageId": f"s-{len(patients)}", "mbe": MBE, "zorgkas": 180,
-            "shipmentNumber": "001/202403", "sendDate": "2024-03-10",
-            "totals": {"invoices": len(invoices), "lines": len(invoices),
-                       "amount": f"{2900 * len(invoices)}.00"},
-            "invoices": invoices}
+    return {
+        "kind": "shipment",
+        "messageId": f"s-{len(patients)}",
+        "mbe": MBE,
+        "zorgkas": 180,
+        "shipmentNumber": "001/202403",
+        "sendDate": "2024-03-10",
+        "totals": {
+            "invoices": len(invoices),
+            "lines": len(invoices),
+            "amount": f"{2900 * len(invoices)}.00",
+        },
+        "invoices": invoices,
+    }
 
 
 def measure(size: int) -> tuple[float, str]:

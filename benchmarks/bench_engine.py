@@ -25,8 +25,15 @@ def _run(store: Store, count: int) -> tuple[float, float]:
     requests = count / (time.perf_counter() - started)
     started = time.perf_counter()
     for i, reference in enumerate(references):
-        app.handle({"kind": "admin-change", "messageId": f"c-{i}", "mbe": request("", "")["mbe"],
-                    "vsbReference": reference, "accidentCode": "work-accident"})
+        app.handle(
+            {
+                "kind": "admin-change",
+                "messageId": f"c-{i}",
+                "mbe": request("", "")["mbe"],
+                "vsbReference": reference,
+                "accidentCode": "work-accident",
+            }
+        )
     changes = count / (time.perf_counter() - started)
     return requests, changes
 
@@ -42,8 +49,9 @@ def main(argv: list[str] | None = None) -> None:
         stores = {
             "SQLite in memory": Store(),
             "SQLite file, WAL, synchronous=FULL": Store(Path(folder) / "full.sqlite"),
-            "SQLite file, WAL, synchronous=NORMAL": Store(Path(folder) / "normal.sqlite",
-                                                          durable=False),
+            "SQLite file, WAL, synchronous=NORMAL": Store(
+                Path(folder) / "normal.sqlite", durable=False
+            ),
         }
         for name, store in stores.items():
             requests, changes = _run(store, count)

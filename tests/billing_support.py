@@ -36,43 +36,86 @@ class Billing:
         self.counter[0] += 1
         return f"{prefix}-{self.counter[0]}"
 
-    def invoice(self, patient: int, *, number: str | None = None, code: str = FULL,
-                amount: str = "2900.00", date: dt.date = START, share: str = "0.00",
-                reference: str | None = None, insz: str | None = None) -> dict[str, Any]:
+    def invoice(
+        self,
+        patient: int,
+        *,
+        number: str | None = None,
+        code: str = FULL,
+        amount: str = "2900.00",
+        date: dt.date = START,
+        share: str = "0.00",
+        reference: str | None = None,
+        insz: str | None = None,
+    ) -> dict[str, Any]:
         """An original invoice with one forfait line for patient `patient`."""
         own_insz, own_reference = self.patients[patient]
         return {
-            "invoiceNumber": number or self.next_id("F"), "type": "original",
-            "insz": insz or own_insz, "vsbReference": reference or own_reference,
-            "lines": [{"lineNumber": 1, "code": code, "prestationDate": date.isoformat(),
-                       "amount": amount, "personalShare": share}],
+            "invoiceNumber": number or self.next_id("F"),
+            "type": "original",
+            "insz": insz or own_insz,
+            "vsbReference": reference or own_reference,
+            "lines": [
+                {
+                    "lineNumber": 1,
+                    "code": code,
+                    "prestationDate": date.isoformat(),
+                    "amount": amount,
+                    "personalShare": share,
+                }
+            ],
         }
 
-    def credit(self, patient: int, credited: str, amount: str = "2900.00",
-               line: int = 1) -> dict[str, Any]:
+    def credit(
+        self, patient: int, credited: str, amount: str = "2900.00", line: int = 1
+    ) -> dict[str, Any]:
         """A credit note crediting line `line` of invoice `credited`."""
         insz, reference = self.patients[patient]
         return {
-            "invoiceNumber": self.next_id("C"), "type": "credit-note", "insz": insz,
-            "vsbReference": reference, "creditedInvoice": credited,
-            "lines": [{"lineNumber": 1, "creditedLine": line, "code": FULL,
-                       "prestationDate": START.isoformat(), "amount": amount,
-                       "personalShare": "0.00"}],
+            "invoiceNumber": self.next_id("C"),
+            "type": "credit-note",
+            "insz": insz,
+            "vsbReference": reference,
+            "creditedInvoice": credited,
+            "lines": [
+                {
+                    "lineNumber": 1,
+                    "creditedLine": line,
+                    "code": FULL,
+                    "prestationDate": START.isoformat(),
+                    "amount": amount,
+                    "personalShare": "0.00",
+                }
+            ],
         }
 
-    def shipment(self, invoices: list[dict[str, Any]], *, send: dt.date | None = None,
-                 zorgkas: int = 180, mbe: str = MBE) -> dict[str, Any]:
+    def shipment(
+        self,
+        invoices: list[dict[str, Any]],
+        *,
+        send: dt.date | None = None,
+        zorgkas: int = 180,
+        mbe: str = MBE,
+    ) -> dict[str, Any]:
         """A shipment with correct totals, sent today unless `send` says otherwise."""
         send = send or self.clock.now().date()
-        total = sum((-1 if i["type"] == "credit-note" else 1) * Decimal(line["amount"])
-                    for i in invoices for line in i["lines"])
+        total = sum(
+            (-1 if i["type"] == "credit-note" else 1) * Decimal(line["amount"])
+            for i in invoices
+            for line in i["lines"]
+        )
         return {
-            "kind": "shipment", "messageId": self.next_id("S"), "mbe": mbe,
-            "zorgkas": zorgkas, "shipmentNumber": f"001/{send:%Y%m}",
+            "kind": "shipment",
+            "messageId": self.next_id("S"),
+            "mbe": mbe,
+            "zorgkas": zorgkas,
+            "shipmentNumber": f"001/{send:%Y%m}",
             "sendDate": send.isoformat(),
-            "totals": {"invoices": len(invoices),
-                       "lines": sum(len(i["lines"]) for i in invoices),
-                       "amount": f"{total:.2f}"},
+            "totals": {
+                "invoices": len(invoices),
+                "lines": sum(len(i["lines"]) for i in invoices),
+                "amount": f"{total:.2f}",
+            },
             "invoices": invoices,
         }
 
@@ -84,18 +127,30 @@ class Billing:
 def request(insz: str, start: dt.date, message_id: str, mbe: str = MBE) -> dict[str, Any]:
     """A correct request of type new."""
     return {
-        "kind": "request", "messageId": message_id, "mbe": mbe, "insz": insz,
+        "kind": "request",
+        "messageId": message_id,
+        "mbe": mbe,
+        "insz": insz,
         "begeleiding": {
-            "requestType": "new", "startDate": start.isoformat(),
+            "requestType": "new",
+            "startDate": start.isoformat(),
             "contactPerson": {"name": "An Peeters"},
-            "medical": {"gp": {"name": "Dr. Jan Claes", "riziv": GP}, "diagnosis": "onco-lung",
-                        "referral": "gp", "origin": "home-with-family"},
-            "accidentCode": "none"},
+            "medical": {
+                "gp": {"name": "Dr. Jan Claes", "riziv": GP},
+                "diagnosis": "onco-lung",
+                "referral": "gp",
+                "origin": "home-with-family",
+            },
+            "accidentCode": "none",
+        },
     }
 
 
-def billing_app(patients: int = 40, deaths: dict[int, dt.date] | None = None,
-                zorgkassen: dict[int, int] | None = None) -> Billing:
+def billing_app(
+    patients: int = 40,
+    deaths: dict[int, dt.date] | None = None,
+    zorgkassen: dict[int, int] | None = None,
+) -> Billing:
     """`patients` members (of zorgkas 180 unless `zorgkassen` says otherwise), each with an
     accepted begeleiding from START."""
     snapshot = synthetic_registry(patients, zorgkassen, deaths)

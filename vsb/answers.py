@@ -49,7 +49,9 @@ class Refusal(Exception):
     """Raised inside processing to abandon a message; carries the errors."""
 
     def __init__(self, *errors: Error) -> None:
-        super().__init__("; ".join(f"{e.requirement} at {e.pointer or '/'}: {e.message}" for e in errors))
+        super().__init__(
+            "; ".join(f"{e.requirement} at {e.pointer or '/'}: {e.message}" for e in errors)
+        )
         self.errors = errors
 
 

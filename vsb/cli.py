@@ -13,7 +13,11 @@ from vsb.rulebook import RulebookError, default_rulebook
 
 # Errors a user can cause with a bad file or flag: reported in one line, never a traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
-    CatalogueError, RulebookError, FileNotFoundError, ValueError, KeyError,
+    CatalogueError,
+    RulebookError,
+    FileNotFoundError,
+    ValueError,
+    KeyError,
 )
 
 Command = Callable[[argparse.Namespace], int]
@@ -22,9 +26,11 @@ _COMMANDS: dict[str, Command] = {}
 
 def command(name: str) -> Callable[[Command], Command]:
     """Register a sub-command implementation."""
+
     def register(function: Command) -> Command:
         _COMMANDS[name] = function
         return function
+
     return register
 
 
@@ -35,20 +41,38 @@ def _parser() -> argparse.ArgumentParser:
         "application and MBE software (palliative home-care teams).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    rules = sub.add_parser("rules", help="print the requirement catalogue and the rulebook",
-                           description="Print every requirement (id, text, source, actor) and "
-                           "the rulebook's parameters and code lists.")
-    rules.add_argument("--format", choices=("text", "json"), default="text",
-                       help="text for people (default), json for machines")
+    rules = sub.add_parser(
+        "rules",
+        help="print the requirement catalogue and the rulebook",
+        description="Print every requirement (id, text, source, actor) and "
+        "the rulebook's parameters and code lists.",
+    )
+    rules.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), json for machines",
+    )
     rules.add_argument("--area", help="only requirements of this area (e.g. request, billing)")
-    run = sub.add_parser("run", help="run the reference application over the sample story",
-                         description="Load the fixture registry and MBEs, play the sample "
-                         "story of messages and staff decisions through the in-process "
-                         "reference application, and print every answer.")
-    run.add_argument("--fixtures", type=Path, default=Path("fixtures"),
-                     help="fixtures folder with registry/ and mbes.toml (default: fixtures)")
-    run.add_argument("--story", type=Path, default=None,
-                     help="story file, JSON Lines (default: FIXTURES/samples/story.jsonl)")
+    run = sub.add_parser(
+        "run",
+        help="run the reference application over the sample story",
+        description="Load the fixture registry and MBEs, play the sample "
+        "story of messages and staff decisions through the in-process "
+        "reference application, and print every answer.",
+    )
+    run.add_argument(
+        "--fixtures",
+        type=Path,
+        default=Path("fixtures"),
+        help="fixtures folder with registry/ and mbes.toml (default: fixtures)",
+    )
+    run.add_argument(
+        "--story",
+        type=Path,
+        default=None,
+        help="story file, JSON Lines (default: FIXTURES/samples/story.jsonl)",
+    )
     run.add_argument("--format", choices=("text", "json"), default="text")
     for extend in _EXTENSIONS:
         extend(sub)
@@ -69,12 +93,15 @@ def _rules(args: argparse.Namespace) -> int:
         raise ValueError(f"--area {args.area!r} matches no requirement; areas are {areas}")
     if args.format == "json":
         document = {
-            "rulebook": {"id": rulebook.id, "effective_from": rulebook.effective_from.isoformat(),
-                         "parameters": {name: {"value": _plain(p.value), "requirement":
-                                               p.requirement, "text": p.text}
-                                        for name, p in rulebook.parameters.items()},
-                         "codelists": {name: dict(codes)
-                                       for name, codes in rulebook.codelists.items()}},
+            "rulebook": {
+                "id": rulebook.id,
+                "effective_from": rulebook.effective_from.isoformat(),
+                "parameters": {
+                    name: {"value": _plain(p.value), "requirement": p.requirement, "text": p.text}
+                    for name, p in rulebook.parameters.items()
+                },
+                "codelists": {name: dict(codes) for name, codes in rulebook.codelists.items()},
+            },
             "requirements": [r.as_dict() for r in requirements],
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))

@@ -38,8 +38,12 @@ class CentralApplication:
     (REQ-MSG-REFUSED-CHANGES-NOTHING).
     """
 
-    def __init__(self, store: Store | None = None, clock: Clock | None = None,
-                 cancel_guards: Sequence[CancelGuard] = ()) -> None:
+    def __init__(
+        self,
+        store: Store | None = None,
+        clock: Clock | None = None,
+        cancel_guards: Sequence[CancelGuard] = (),
+    ) -> None:
         self.store = store or Store()
         self.clock = clock or SystemClock()
         self.cancel_guards = [billing.cancel_guard, *cancel_guards]
@@ -47,8 +51,12 @@ class CentralApplication:
         ledger.install(self.store)
 
     @classmethod
-    def from_fixtures(cls, fixtures: Path, clock: Clock, store: Store | None = None,
-                      ) -> CentralApplication:
+    def from_fixtures(
+        cls,
+        fixtures: Path,
+        clock: Clock,
+        store: Store | None = None,
+    ) -> CentralApplication:
         """An application whose registry and MBEs come from a fixtures folder."""
         app = cls(store, clock)
         app.store.load_registry(load_registry(fixtures / "registry"))
@@ -78,18 +86,23 @@ class CentralApplication:
             answer = self._answer(message, sender)
             if mbe is not None and message_id is not None:
                 kind = message.get("kind") if isinstance(message, dict) else None
-                self.store.record_message(mbe, message_id, kind, digest,
-                                          self.clock.now().isoformat(), body, answer)
+                self.store.record_message(
+                    mbe, message_id, kind, digest, self.clock.now().isoformat(), body, answer
+                )
         return answer
 
     def _repeat(self, recorded: Any, message_id: str, digest: str) -> dict[str, Any]:
         if recorded["digest"] == digest:
             answer: dict[str, Any] = json.loads(recorded["answer"])
             return answer
-        verdict = Verdict.refused(Error(
-            "REQ-MSG-IDEMPOTENT", "/messageId",
-            f"message id {message_id} was used before for another message; give every new "
-            "message a new id"))
+        verdict = Verdict.refused(
+            Error(
+                "REQ-MSG-IDEMPOTENT",
+                "/messageId",
+                f"message id {message_id} was used before for another message; give every new "
+                "message a new id",
+            )
+        )
         return self._document(verdict, message_id)
 
     def _answer(self, message: object, sender: str | None) -> dict[str, Any]:
@@ -118,14 +131,14 @@ class CentralApplication:
         issued_at = self.clock.now().isoformat()
         violations = self.schemas.validate("shipment", message)
         if violations:
-            errors = [BillingError("B", "REQ-BL-SCHEMA", v.pointer, v.message)
-                      for v in violations]
+            errors = [BillingError("B", "REQ-BL-SCHEMA", v.pointer, v.message) for v in violations]
             return refused_settlement(message, settlement_id, issued_at, errors)
         ctx = Context(self.store, self.rulebook(), self.clock.now().date(), message["mbe"])
         sender_error = self._sender_error(ctx, sender)
         if sender_error is not None:
-            error = BillingError("B", sender_error.requirement, sender_error.pointer,
-                                 sender_error.message)
+            error = BillingError(
+                "B", sender_error.requirement, sender_error.pointer, sender_error.message
+            )
             return refused_settlement(message, settlement_id, issued_at, [error])
         return process_shipment(ctx, message, settlement_id, issued_at)
 
@@ -140,16 +153,21 @@ class CentralApplication:
         except InvalidIdentifier as exc:
             return Error("REQ-ID-HCO", "/mbe", str(exc))
         if sender is not None and sender != ctx.mbe:
-            return Error("REQ-MBE-CERTIFICATE", "/mbe",
-                         f"the message names MBE {ctx.mbe} but was sent with the certificate "
-                         f"of {sender}")
+            return Error(
+                "REQ-MBE-CERTIFICATE",
+                "/mbe",
+                f"the message names MBE {ctx.mbe} but was sent with the certificate of {sender}",
+            )
         row = self.store.mbe(ctx.mbe)
         if row is None:
             return Error("REQ-MBE-KNOWN", "/mbe", f"{ctx.mbe} is not a recognised MBE")
         if not row["cot"]:
-            return Error("REQ-MBE-COT", "/mbe",
-                         f"MBE {ctx.mbe} has no Circle-of-Trust declaration and may not "
-                         "exchange data; file the declaration through the e-loket")
+            return Error(
+                "REQ-MBE-COT",
+                "/mbe",
+                f"MBE {ctx.mbe} has no Circle-of-Trust declaration and may not "
+                "exchange data; file the declaration through the e-loket",
+            )
         return None
 
     def _document(self, verdict: Verdict, message_id: str) -> dict[str, Any]:
@@ -165,12 +183,26 @@ class CentralApplication:
         """The messages waiting for a decision of this zorgkas's staff."""
         return review_queue(self._staff_context(), zorgkas)
 
-    def decide(self, review_id: int, zorgkas: int, staff: str,
-               outcome: Literal["accepted", "refused"], reason: str = "") -> dict[str, Any]:
+    def decide(
+        self,
+        review_id: int,
+        zorgkas: int,
+        staff: str,
+        outcome: Literal["accepted", "refused"],
+        reason: str = "",
+    ) -> dict[str, Any]:
         """A staff member's decision; returns the final decision sent to the MBE."""
         with self.store.transaction():
-            return decide(self._staff_context(), review_id, zorgkas, staff, outcome, reason,
-                          self.clock.now().isoformat(), self.cancel_guards)
+            return decide(
+                self._staff_context(),
+                review_id,
+                zorgkas,
+                staff,
+                outcome,
+                reason,
+                self.clock.now().isoformat(),
+                self.cancel_guards,
+            )
 
     def feed(self, mbe: str, after: int = 0) -> list[tuple[int, dict[str, Any]]]:
         """What reached this MBE later (final decisions, signed settlements), after a cursor."""
@@ -184,24 +216,38 @@ class CentralApplication:
         """The prestation lines waiting for a decision of this zorgkas's staff."""
         return billing.billing_queue(self._staff_context(), zorgkas)
 
-    def decide_line(self, review_id: int, zorgkas: int, staff_id: str,
-                    outcome: Literal["accepted", "refused"], reason: str = "") -> dict[str, Any]:
+    def decide_line(
+        self,
+        review_id: int,
+        zorgkas: int,
+        staff_id: str,
+        outcome: Literal["accepted", "refused"],
+        reason: str = "",
+    ) -> dict[str, Any]:
         """A staff decision on a line under review; returns the updated settlement."""
         with self.store.transaction():
-            return billing.decide_line(self._staff_context(), review_id, zorgkas, staff_id,
-                                     outcome, reason)
+            return billing.decide_line(
+                self._staff_context(), review_id, zorgkas, staff_id, outcome, reason
+            )
 
     def unsigned_shipments(self, zorgkas: int) -> list[str]:
         """Settlement ids ready for a signature."""
         return billing.unsigned_shipments(self._staff_context(), zorgkas)
 
-    def sign(self, settlement_id: str, zorgkas: int,
-             staff_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def sign(
+        self, settlement_id: str, zorgkas: int, staff_id: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sign a shipment; returns the signed settlement and the payment order."""
         with self.store.transaction():
             order_id = f"P-{self.store.next_value('payment-order'):09d}"
-            return billing.sign(self._staff_context(), settlement_id, zorgkas, staff_id, order_id,
-                              self.clock.now().isoformat())
+            return billing.sign(
+                self._staff_context(),
+                settlement_id,
+                zorgkas,
+                staff_id,
+                order_id,
+                self.clock.now().isoformat(),
+            )
 
     def payment_orders(self, zorgkas: int, unpaid_only: bool = False) -> list[dict[str, Any]]:
         """The payment orders of a zorgkas."""
@@ -221,5 +267,7 @@ def _identity(message: object) -> tuple[str | None, str | None]:
     if not isinstance(message, dict):
         return None, None
     mbe, message_id = message.get("mbe"), message.get("messageId")
-    return (mbe if isinstance(mbe, str) else None,
-            message_id if isinstance(message_id, str) else None)
+    return (
+        mbe if isinstance(mbe, str) else None,
+        message_id if isinstance(message_id, str) else None,
+    )

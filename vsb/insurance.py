@@ -57,9 +57,9 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
     return _status(insz, day, store.person(insz), store.affiliation_on(insz, day))
 
 
-def insurance_statuses(store: Store,
-                       asked: Iterable[tuple[str, dt.date]]) -> dict[tuple[str, dt.date],
-                                                                    InsuranceStatus]:
+def insurance_statuses(
+    store: Store, asked: Iterable[tuple[str, dt.date]]
+) -> dict[tuple[str, dt.date], InsuranceStatus]:
     """The statuses of many (INSZ, day) pairs, read with one query per 500 persons."""
     asked = sorted(set(asked))
     persons: dict[str, Any] = {}
@@ -69,10 +69,13 @@ def insurance_statuses(store: Store,
         for row in store.db.execute(f"SELECT * FROM persons WHERE insz IN ({marks})", chunk):
             persons[row["insz"]] = row
         for row in store.db.execute(
-                f"SELECT * FROM affiliations WHERE insz IN ({marks}) ORDER BY start DESC", chunk):
+            f"SELECT * FROM affiliations WHERE insz IN ({marks}) ORDER BY start DESC", chunk
+        ):
             periods.setdefault(row["insz"], []).append(row)
-    return {(insz, day): _status(insz, day, persons.get(insz), _covering(periods, insz, day))
-            for insz, day in asked}
+    return {
+        (insz, day): _status(insz, day, persons.get(insz), _covering(periods, insz, day))
+        for insz, day in asked
+    }
 
 
 def _covering(periods: dict[str, list[Any]], insz: str, day: dt.date) -> Any:
@@ -91,15 +94,22 @@ def _status(insz: str, day: dt.date, person: Any, affiliation: Any) -> Insurance
     if affiliation is not None:
         end = dt.date.fromisoformat(affiliation["end"]) if affiliation["end"] else None
         return InsuranceStatus(
-            insz, day, "affiliated",
+            insz,
+            day,
+            "affiliated",
             zorgkas=affiliation["zorgkas"],
             affiliation_type=affiliation["type"],
             period=(dt.date.fromisoformat(affiliation["start"]), end),
-            death_date=death, health_insurer=insurer,
+            death_date=death,
+            health_insurer=insurer,
         )
     if person["cannot_affiliate"]:
         return InsuranceStatus(
-            insz, day, "cannot-affiliate", reason=person["cannot_affiliate"],
-            death_date=death, health_insurer=insurer,
+            insz,
+            day,
+            "cannot-affiliate",
+            reason=person["cannot_affiliate"],
+            death_date=death,
+            health_insurer=insurer,
         )
     return InsuranceStatus(insz, day, "can-affiliate", death_date=death, health_insurer=insurer)

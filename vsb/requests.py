@@ -23,9 +23,13 @@ def _identifier_errors(message: dict[str, Any]) -> list[Error]:
     try:
         gp = validate_riziv(message["begeleiding"]["medical"]["gp"]["riziv"])
         if not gp.is_physician:
-            raise InvalidIdentifier("riziv", gp.number, "profession",
-                                    f"{gp.number} is not a physician's RIZIV number "
-                                    "(the first digit of a physician's number is 1)")
+            raise InvalidIdentifier(
+                "riziv",
+                gp.number,
+                "profession",
+                f"{gp.number} is not a physician's RIZIV number "
+                "(the first digit of a physician's number is 1)",
+            )
     except InvalidIdentifier as exc:
         errors.append(Error("REQ-ID-RIZIV", "/begeleiding/medical/gp/riziv", str(exc)))
     return errors
@@ -33,12 +37,22 @@ def _identifier_errors(message: dict[str, Any]) -> list[Error]:
 
 def _code_errors(ctx: Context, begeleiding: dict[str, Any]) -> list[Error]:
     found = [
-        ctx.code_error("REQ-RQ-CODELIST", codelist, begeleiding["medical"][field],
-                       f"/begeleiding/medical/{field}")
+        ctx.code_error(
+            "REQ-RQ-CODELIST",
+            codelist,
+            begeleiding["medical"][field],
+            f"/begeleiding/medical/{field}",
+        )
         for field, codelist in _CODES
     ]
-    found.append(ctx.code_error("REQ-RQ-CODELIST", "accident_code",
-                                begeleiding["accidentCode"], "/begeleiding/accidentCode"))
+    found.append(
+        ctx.code_error(
+            "REQ-RQ-CODELIST",
+            "accident_code",
+            begeleiding["accidentCode"],
+            "/begeleiding/accidentCode",
+        )
+    )
     return [error for error in found if error is not None]
 
 
@@ -46,60 +60,111 @@ def _date_errors(ctx: Context, start: Any) -> list[Error]:
     pointer = "/begeleiding/startDate"
     transition = ctx.rulebook.date("transition_date")
     if start < transition:
-        return [Error("REQ-TR-BEFORE", pointer,
-                      f"the begeleiding started on {start}, before the transition date "
-                      f"{transition}: it keeps the old procedure, needs no request and is "
-                      "billed to the health insurer")]
+        return [
+            Error(
+                "REQ-TR-BEFORE",
+                pointer,
+                f"the begeleiding started on {start}, before the transition date "
+                f"{transition}: it keeps the old procedure, needs no request and is "
+                "billed to the health insurer",
+            )
+        ]
     if start > ctx.today:
-        return [Error("REQ-RQ-START-NOT-FUTURE", pointer,
-                      f"the start date {start} is after today ({ctx.today}); the start date is "
-                      "the date on the GP's prescription")]
+        return [
+            Error(
+                "REQ-RQ-START-NOT-FUTURE",
+                pointer,
+                f"the start date {start} is after today ({ctx.today}); the start date is "
+                "the date on the GP's prescription",
+            )
+        ]
     deadline = start + ctx.rulebook.days("request_deadline_days")
     if ctx.today > deadline:
-        return [Error("REQ-RQ-DEADLINE", pointer,
-                      f"the request arrived on {ctx.today}, more than "
-                      f"{ctx.rulebook.value('request_deadline_days')} days after the start "
-                      f"{start} (deadline {deadline})")]
+        return [
+            Error(
+                "REQ-RQ-DEADLINE",
+                pointer,
+                f"the request arrived on {ctx.today}, more than "
+                f"{ctx.rulebook.value('request_deadline_days')} days after the start "
+                f"{start} (deadline {deadline})",
+            )
+        ]
     return []
 
 
 def _insurance_errors(status: InsuranceStatus, start: Any) -> list[Error]:
     if status.status == "unknown-person":
-        return [Error("REQ-INS-UNKNOWN-PERSON", "/insz",
-                      f"no person with INSZ {status.insz} is known to the national register")]
+        return [
+            Error(
+                "REQ-INS-UNKNOWN-PERSON",
+                "/insz",
+                f"no person with INSZ {status.insz} is known to the national register",
+            )
+        ]
     if status.status == "cannot-affiliate":
-        return [Error("REQ-INS-CANNOT-AFFILIATE", "/insz",
-                      f"the patient cannot affiliate with a zorgkas ({status.reason})")]
+        return [
+            Error(
+                "REQ-INS-CANNOT-AFFILIATE",
+                "/insz",
+                f"the patient cannot affiliate with a zorgkas ({status.reason})",
+            )
+        ]
     if status.death_date is not None and status.death_date < start:
-        return [Error("REQ-INS-DECEASED", "/begeleiding/startDate",
-                      f"the start date {start} is after the patient's death on "
-                      f"{status.death_date} (national register)")]
+        return [
+            Error(
+                "REQ-INS-DECEASED",
+                "/begeleiding/startDate",
+                f"the start date {start} is after the patient's death on "
+                f"{status.death_date} (national register)",
+            )
+        ]
     return []
 
 
-def _history_errors(ctx: Context, request_type: str, start: Any,
-                    history: list[Begeleiding]) -> list[Error]:
+def _history_errors(
+    ctx: Context, request_type: str, start: Any, history: list[Begeleiding]
+) -> list[Error]:
     pointer = "/begeleiding/requestType"
     active = [b for b in history if b.status in ACTIVE]
     if active:
         where = "this MBE" if active[0].mbe == ctx.mbe else "another MBE"
-        return [Error("REQ-RQ-ONE-OPEN", "/insz",
-                      f"the patient already has an open or pending begeleiding at {where}; "
-                      "it must be stopped first")]
+        return [
+            Error(
+                "REQ-RQ-ONE-OPEN",
+                "/insz",
+                f"the patient already has an open or pending begeleiding at {where}; "
+                "it must be stopped first",
+            )
+        ]
     overlapping = [b for b in history if b.stop_date is not None and start < b.stop_date]
     if overlapping:
-        return [Error("REQ-RQ-OVERLAP", "/begeleiding/startDate",
-                      f"the start date {start} is before the stop date "
-                      f"{overlapping[-1].stop_date} of an earlier begeleiding of the patient")]
+        return [
+            Error(
+                "REQ-RQ-OVERLAP",
+                "/begeleiding/startDate",
+                f"the start date {start} is before the stop date "
+                f"{overlapping[-1].stop_date} of an earlier begeleiding of the patient",
+            )
+        ]
     here = [b for b in history if b.mbe == ctx.mbe]
     if request_type == "new" and here:
-        return [Error("REQ-RQ-TYPE-NEW", pointer,
-                      f"the patient had a begeleiding at this MBE ({here[-1].reference}); "
-                      "send a request of type restart")]
+        return [
+            Error(
+                "REQ-RQ-TYPE-NEW",
+                pointer,
+                f"the patient had a begeleiding at this MBE ({here[-1].reference}); "
+                "send a request of type restart",
+            )
+        ]
     if request_type == "restart" and not here:
-        return [Error("REQ-RQ-TYPE-RESTART", pointer,
-                      "a restart needs an earlier, stopped begeleiding of this patient at this "
-                      "MBE; send a request of type new")]
+        return [
+            Error(
+                "REQ-RQ-TYPE-RESTART",
+                pointer,
+                "a restart needs an earlier, stopped begeleiding of this patient at this "
+                "MBE; send a request of type new",
+            )
+        ]
     return []
 
 
@@ -112,37 +177,46 @@ def process_request(ctx: Context, message: dict[str, Any]) -> Verdict:
     if not any(e.requirement == "REQ-ID-INSZ" for e in errors):
         status = insurance_status(ctx.store, message["insz"], start)
         errors += _insurance_errors(status, start)
-        errors += _history_errors(ctx, begeleiding["requestType"], start,
-                                  ctx.store.begeleidingen_of(message["insz"]))
+        errors += _history_errors(
+            ctx, begeleiding["requestType"], start, ctx.store.begeleidingen_of(message["insz"])
+        )
     if errors:
         return Verdict.refused(*errors)
     if status.status == "can-affiliate":
         zorgkas = ctx.rulebook.zorgkas_for_insurer(status.health_insurer)
         _insert(ctx, message, "pending", None, message["messageId"])
-        return Verdict("under-review", review=Review(
-            "REQ-INS-CAN-AFFILIATE", zorgkas,
-            "the patient is not affiliated with a zorgkas but can affiliate; the MBE urges the "
-            "patient to affiliate, the zorgkas decides"))
+        return Verdict(
+            "under-review",
+            review=Review(
+                "REQ-INS-CAN-AFFILIATE",
+                zorgkas,
+                "the patient is not affiliated with a zorgkas but can affiliate; the MBE urges the "
+                "patient to affiliate, the zorgkas decides",
+            ),
+        )
     reference = new_reference(ctx)
     _insert(ctx, message, "open", reference, None)
     return Verdict("accepted", reference=reference)
 
 
-def _insert(ctx: Context, message: dict[str, Any], status: str, reference: str | None,
-            pending: str | None) -> int:
+def _insert(
+    ctx: Context, message: dict[str, Any], status: str, reference: str | None, pending: str | None
+) -> int:
     begeleiding = message["begeleiding"]
-    return ctx.store.insert_begeleiding({
-        "reference": reference,
-        "insz": message["insz"],
-        "mbe": ctx.mbe,
-        "request_type": begeleiding["requestType"],
-        "start_date": begeleiding["startDate"],
-        "status": status,
-        "contact": begeleiding["contactPerson"],
-        "medical": begeleiding["medical"],
-        "accident_code": begeleiding["accidentCode"],
-        "pending_message": pending,
-    })
+    return ctx.store.insert_begeleiding(
+        {
+            "reference": reference,
+            "insz": message["insz"],
+            "mbe": ctx.mbe,
+            "request_type": begeleiding["requestType"],
+            "start_date": begeleiding["startDate"],
+            "status": status,
+            "contact": begeleiding["contactPerson"],
+            "medical": begeleiding["medical"],
+            "accident_code": begeleiding["accidentCode"],
+            "pending_message": pending,
+        }
+    )
 
 
 def recheck_request(ctx: Context, begeleiding: Begeleiding) -> list[Error]:

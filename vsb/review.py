@@ -39,9 +39,15 @@ class ReviewItem:
     def as_dict(self) -> dict[str, Any]:
         """The item as JSON-ready data."""
         return {
-            "reviewId": self.id, "zorgkas": self.zorgkas, "mbe": self.mbe,
-            "messageId": self.message_id, "kind": self.kind, "requirement": self.requirement,
-            "reason": self.reason, "receivedAt": self.received_at, "message": self.message,
+            "reviewId": self.id,
+            "zorgkas": self.zorgkas,
+            "mbe": self.mbe,
+            "messageId": self.message_id,
+            "kind": self.kind,
+            "requirement": self.requirement,
+            "reason": self.reason,
+            "receivedAt": self.received_at,
+            "message": self.message,
         }
 
 
@@ -54,16 +60,31 @@ def open_review(ctx: Context, review: Review, message: dict[str, Any], received_
     ctx.store.db.execute(
         "INSERT INTO reviews (mbe, message_id, begeleiding_id, zorgkas, requirement, reason, "
         "kind, body, received_at) VALUES (?,?,?,?,?,?,?,?,?)",
-        (ctx.mbe, message["messageId"], row["id"] if row else None, review.zorgkas,
-         review.requirement, review.reason, message["kind"], json.dumps(message), received_at),
+        (
+            ctx.mbe,
+            message["messageId"],
+            row["id"] if row else None,
+            review.zorgkas,
+            review.requirement,
+            review.reason,
+            message["kind"],
+            json.dumps(message),
+            received_at,
+        ),
     )
 
 
 def _item(row: Any) -> ReviewItem:
     return ReviewItem(
-        id=row["id"], zorgkas=row["zorgkas"], mbe=row["mbe"], message_id=row["message_id"],
-        kind=row["kind"], requirement=row["requirement"], reason=row["reason"],
-        received_at=row["received_at"], message=json.loads(row["body"]),
+        id=row["id"],
+        zorgkas=row["zorgkas"],
+        mbe=row["mbe"],
+        message_id=row["message_id"],
+        kind=row["kind"],
+        requirement=row["requirement"],
+        reason=row["reason"],
+        received_at=row["received_at"],
+        message=json.loads(row["body"]),
     )
 
 
@@ -78,17 +99,20 @@ def review_queue(ctx: Context, zorgkas: int) -> list[ReviewItem]:
 def _open_item(ctx: Context, review_id: int, zorgkas: int) -> tuple[ReviewItem, int | None]:
     row = ctx.store.db.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
     if row is None or row["zorgkas"] != zorgkas:
-        raise StaffActionError("REQ-RV-ZORGKAS-QUEUE",
-                               f"review {review_id} is not in the queue of zorgkas {zorgkas}")
+        raise StaffActionError(
+            "REQ-RV-ZORGKAS-QUEUE", f"review {review_id} is not in the queue of zorgkas {zorgkas}"
+        )
     if row["decision"] is not None:
-        raise StaffActionError("REQ-RV-FINAL-DECISION",
-                               f"review {review_id} was already decided; a message gets one "
-                               "final decision")
+        raise StaffActionError(
+            "REQ-RV-FINAL-DECISION",
+            f"review {review_id} was already decided; a message gets one final decision",
+        )
     return _item(row), row["begeleiding_id"]
 
 
-def _accept(ctx: Context, item: ReviewItem, begeleiding_id: int,
-            guards: Sequence[CancelGuard]) -> tuple[list[Error], str | None]:
+def _accept(
+    ctx: Context, item: ReviewItem, begeleiding_id: int, guards: Sequence[CancelGuard]
+) -> tuple[list[Error], str | None]:
     begeleiding = ctx.store.begeleiding(begeleiding_id)
     if item.kind == "request":
         errors = recheck_request(ctx, begeleiding)
@@ -96,8 +120,9 @@ def _accept(ctx: Context, item: ReviewItem, begeleiding_id: int,
             ctx.store.delete_begeleiding(begeleiding_id)
             return errors, None
         reference = new_reference(ctx)
-        ctx.store.update_begeleiding(begeleiding_id, status="open", reference=reference,
-                                     pending_message=None)
+        ctx.store.update_begeleiding(
+            begeleiding_id, status="open", reference=reference, pending_message=None
+        )
         return [], reference
     ctx.store.update_begeleiding(begeleiding_id, pending_message=None)
     errors = apply_after_review(ctx, ctx.store.begeleiding(begeleiding_id), item.message, guards)
@@ -112,9 +137,16 @@ def _refuse(ctx: Context, item: ReviewItem, begeleiding_id: int, reason: str) ->
     return [Error(item.requirement, "", f"refused by the zorgkas: {reason}")]
 
 
-def decide(ctx: Context, review_id: int, zorgkas: int, staff: str,
-           outcome: Literal["accepted", "refused"], reason: str, decided_at: str,
-           guards: Sequence[CancelGuard] = ()) -> dict[str, Any]:
+def decide(
+    ctx: Context,
+    review_id: int,
+    zorgkas: int,
+    staff: str,
+    outcome: Literal["accepted", "refused"],
+    reason: str,
+    decided_at: str,
+    guards: Sequence[CancelGuard] = (),
+) -> dict[str, Any]:
     """Record a staff decision on a message under review and return its final decision.
 
     An acceptance that today's state no longer allows becomes a refusal naming the rule.
@@ -140,9 +172,15 @@ def decide(ctx: Context, review_id: int, zorgkas: int, staff: str,
     return document
 
 
-def _final_decision(ctx: Context, item: ReviewItem, zorgkas: int, staff: str,
-                    errors: list[Error], reference: str | None,
-                    decided_at: str) -> dict[str, Any]:
+def _final_decision(
+    ctx: Context,
+    item: ReviewItem,
+    zorgkas: int,
+    staff: str,
+    errors: list[Error],
+    reference: str | None,
+    decided_at: str,
+) -> dict[str, Any]:
     document: dict[str, Any] = {
         "kind": "final-decision",
         "decisionId": f"D-{ctx.store.next_value('decision-id'):09d}",

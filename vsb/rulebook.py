@@ -125,7 +125,9 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
     head = raw.get("rulebook", {})
     if not isinstance(head.get("id"), str) or not isinstance(head.get("effective_from"), dt.date):
         raise _fail(source, "rulebook", "needs id (string) and effective_from (date)")
-    zorgkassen = {int(code): MappingProxyType(kas) for code, kas in raw.get("zorgkassen", {}).items()}
+    zorgkassen = {
+        int(code): MappingProxyType(kas) for code, kas in raw.get("zorgkassen", {}).items()
+    }
     if sorted(zorgkassen) != [180, 280, 380, 480, 580, 680]:
         raise _fail(source, "zorgkassen", "must list the six zorgkassen 180 to 680")
     known = {"rulebook", "parameters", "codelists", "zorgkassen"}

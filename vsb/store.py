@@ -152,8 +152,16 @@ class Store:
                 "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
-                        p.insz, p.last_name, p.first_name, _iso(p.birth_date), p.sex, p.region,
-                        p.postal_code, p.health_insurer, _iso(p.death_date), p.cannot_affiliate,
+                        p.insz,
+                        p.last_name,
+                        p.first_name,
+                        _iso(p.birth_date),
+                        p.sex,
+                        p.region,
+                        p.postal_code,
+                        p.health_insurer,
+                        _iso(p.death_date),
+                        p.cannot_affiliate,
                         int(p.foreign_insured),
                     )
                     for p in snapshot.persons
@@ -173,8 +181,10 @@ class Store:
         with self.transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO mbes VALUES (?,?,?,?,?,?)",
-                [(m.hco, m.name, m.network, m.province, m.population, int(m.cot_declaration))
-                 for m in mbes],
+                [
+                    (m.hco, m.name, m.network, m.province, m.population, int(m.cot_declaration))
+                    for m in mbes
+                ],
             )
 
     def person(self, insz: str) -> sqlite3.Row | None:
@@ -211,8 +221,14 @@ class Store:
         return row
 
     def record_message(
-        self, mbe: str, message_id: str, kind: str | None, digest: str,
-        received_at: str, body: str, answer: dict[str, Any],
+        self,
+        mbe: str,
+        message_id: str,
+        kind: str | None,
+        digest: str,
+        received_at: str,
+        body: str,
+        answer: dict[str, Any],
     ) -> None:
         """Keep a message with its one answer."""
         self.db.execute(
@@ -244,7 +260,8 @@ class Store:
         for chunk in chunks(sorted(set(references))):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT * FROM begeleidingen WHERE reference IN ({marks})", chunk)
+                f"SELECT * FROM begeleidingen WHERE reference IN ({marks})", chunk
+            )
             found.update((row["reference"], _begeleiding(row)) for row in rows)
         return found
 
@@ -280,7 +297,7 @@ class Store:
 def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
     """Slices of at most `size` values, for IN (...) queries under SQLite's variable limit."""
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _iso(value: dt.date | None) -> str | None:

@@ -79,8 +79,9 @@ def _decide(app: CentralApplication, step: dict[str, Any]) -> dict[str, Any]:
     order = step["decide"]
     for item in app.review_queue(order["zorgkas"]):
         if item.message_id == order["messageId"]:
-            return app.decide(item.id, order["zorgkas"], order["staff"], order["outcome"],
-                              order.get("reason", ""))
+            return app.decide(
+                item.id, order["zorgkas"], order["staff"], order["outcome"], order.get("reason", "")
+            )
     raise StoryError(f"no message {order['messageId']} in the queue of zorgkas {order['zorgkas']}")
 
 
@@ -99,8 +100,10 @@ def play(app: CentralApplication, clock: FixedClock, path: Path) -> list[StepRes
             what = f"decision on {step['decide']['messageId']}"
         outcome, detail, requirement = _summary(answer)
         expect = step.get("expect")
-        met = expect is None or (expect.get("outcome") == outcome
-                                 and expect.get("requirement", requirement) == requirement)
+        met = expect is None or (
+            expect.get("outcome") == outcome
+            and expect.get("requirement", requirement) == requirement
+        )
         expected = None if expect is None else " ".join(str(v) for v in expect.values())
         results.append(StepResult(number, step["at"], what, outcome, detail, expected, met))
     return results
@@ -121,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
             mark = "ok " if r.met else "!! "
             print(f"{mark}{r.at:<19} {r.what:<38} {r.outcome:<13} {r.detail}")
         missed = [r for r in results if not r.met]
-        print(f"\n{len(results)} steps, {len(results) - len(missed)} as expected, "
-              f"{len(missed)} not")
+        print(
+            f"\n{len(results)} steps, {len(results) - len(missed)} as expected, {len(missed)} not"
+        )
     return 1 if any(not r.met for r in results) else 0

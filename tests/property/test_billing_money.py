@@ -15,11 +15,16 @@ from vsb.billing.money import cents
 PATIENTS = 6
 
 # One invoice: (patient, fault) where fault None is a correct forfait.
-invoice_plans = st.tuples(st.integers(0, PATIENTS - 1),
-                          st.sampled_from([None, None, None, "tariff", "date", "share"]))
+invoice_plans = st.tuples(
+    st.integers(0, PATIENTS - 1), st.sampled_from([None, None, None, "tariff", "date", "share"])
+)
 credit_plans = st.tuples(st.integers(0, 20), st.sampled_from(["2900.00", "1000.00", "2900.01"]))
-month_plans = st.tuples(st.lists(invoice_plans, max_size=5), st.lists(credit_plans, max_size=2),
-                        st.booleans(), st.booleans())
+month_plans = st.tuples(
+    st.lists(invoice_plans, max_size=5),
+    st.lists(credit_plans, max_size=2),
+    st.booleans(),
+    st.booleans(),
+)
 
 
 def _invoice(billing: Billing, patient: int, fault: str | None) -> dict[str, Any]:
@@ -32,12 +37,15 @@ def _invoice(billing: Billing, patient: int, fault: str | None) -> dict[str, Any
     return billing.invoice(patient)
 
 
-def _credits(billing: Billing, accepted: list[tuple[int, str]],
-             plans: list[tuple[int, str]]) -> list[dict[str, Any]]:
+def _credits(
+    billing: Billing, accepted: list[tuple[int, str]], plans: list[tuple[int, str]]
+) -> list[dict[str, Any]]:
     if not accepted:
         return []
-    return [billing.credit(accepted[i % len(accepted)][0], accepted[i % len(accepted)][1], amt)
-            for i, amt in plans]
+    return [
+        billing.credit(accepted[i % len(accepted)][0], accepted[i % len(accepted)][1], amt)
+        for i, amt in plans
+    ]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -47,18 +55,21 @@ def test_money_is_conserved_over_random_billing_histories(months: list[Any]) -> 
     accepted: list[tuple[int, str]] = []  # (patient, invoice number) of accepted forfaits
     for month, (invoices, credits, sign, pay) in enumerate(months):
         billing.clock.set(dt.date(2024, 3 + month, 10))
-        sent = [_invoice(billing, p, f) for p, f in invoices] + _credits(billing, accepted,
-                                                                          credits)
+        sent = [_invoice(billing, p, f) for p, f in invoices] + _credits(billing, accepted, credits)
         if not sent:
             continue
         settlement = billing.app.handle(billing.shipment(sent))
         amounts = {k: cents(v) for k, v in settlement["amounts"].items()}
-        assert amounts["billed"] == amounts["accepted"] + amounts["rejected"] + amounts[
-            "underReview"]
+        assert (
+            amounts["billed"] == amounts["accepted"] + amounts["rejected"] + amounts["underReview"]
+        )
         for invoice, verdict in zip(sent, settlement["invoices"], strict=True):
             if invoice["type"] == "original" and verdict["status"] == "accepted":
-                patient = next(i for i, (_, ref) in enumerate(billing.patients)
-                               if ref == invoice["vsbReference"])
+                patient = next(
+                    i
+                    for i, (_, ref) in enumerate(billing.patients)
+                    if ref == invoice["vsbReference"]
+                )
                 accepted.append((patient, invoice["invoiceNumber"]))
         if sign and settlement["status"] == "processing":
             _, order = billing.app.sign(settlement["settlementId"], 180, "kas180-anna")
@@ -73,12 +84,16 @@ def _assert_ledger_invariants(billing: Billing) -> None:
     for row in db.execute("SELECT id, amount, credited FROM lines WHERE kind = 'original'"):
         credited = db.execute(
             "SELECT COALESCE(SUM(amount), 0) FROM lines WHERE credited_line = ? "
-            "AND status = 'accepted'", (row["id"],)).fetchone()[0]
+            "AND status = 'accepted'",
+            (row["id"],),
+        ).fetchone()[0]
         assert credited == row["credited"] <= row["amount"]
     # No begeleiding is paid twice: at most one accepted forfait not fully credited.
     live: dict[int, int] = defaultdict(int)
-    for row in db.execute("SELECT begeleiding_id FROM lines WHERE kind = 'original' "
-                          "AND status = 'accepted' AND credited < amount"):
+    for row in db.execute(
+        "SELECT begeleiding_id FROM lines WHERE kind = 'original' "
+        "AND status = 'accepted' AND credited < amount"
+    ):
         live[row["begeleiding_id"]] += 1
     assert all(count == 1 for count in live.values())
     # What the zorgkas pays equals accepted forfaits minus accepted credit notes (signed ones).
@@ -86,5 +101,6 @@ def _assert_ledger_invariants(billing: Billing) -> None:
     signed = db.execute(
         "SELECT COALESCE(SUM(CASE kind WHEN 'credit' THEN -amount ELSE amount END), 0) "
         "FROM lines JOIN shipments ON shipments.id = lines.shipment_id "
-        "WHERE shipments.status = 'signed' AND lines.status = 'accepted'").fetchone()[0]
+        "WHERE shipments.status = 'signed' AND lines.status = 'accepted'"
+    ).fetchone()[0]
     assert orders == signed

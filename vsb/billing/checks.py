@@ -28,8 +28,12 @@ class BillingError:
 
     def as_dict(self) -> dict[str, str]:
         """The error as it appears in a settlement."""
-        return {"type": self.type, "requirement": self.requirement, "pointer": self.pointer,
-                "message": self.message}
+        return {
+            "type": self.type,
+            "requirement": self.requirement,
+            "pointer": self.pointer,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -77,43 +81,65 @@ def _r(requirement: str, pointer: str, message: str) -> BillingError:
     return BillingError("R", requirement, pointer, message)
 
 
-def _number_error(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
-                  pointer: str) -> BillingError | None:
+def _number_error(
+    ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
+) -> BillingError | None:
     number = invoice["invoiceNumber"]
     if number in state.numbers or number in state.used:
-        return _f("REQ-BL-INVOICE-UNIQUE", f"{pointer}/invoiceNumber",
-                  f"invoice number {number} was used before by this MBE")
+        return _f(
+            "REQ-BL-INVOICE-UNIQUE",
+            f"{pointer}/invoiceNumber",
+            f"invoice number {number} was used before by this MBE",
+        )
     state.numbers.add(number)
     return None
 
 
-def _begeleiding(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
-                 pointer: str) -> Begeleiding | BillingError:
+def _begeleiding(
+    ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
+) -> Begeleiding | BillingError:
     begeleiding = state.known.get(invoice["vsbReference"])
-    if (begeleiding is None or begeleiding.mbe != ctx.mbe
-            or begeleiding.status not in ("open", "stopped")
-            or begeleiding.insz != invoice["insz"]):
-        return _f("REQ-BL-NO-REQUEST", f"{pointer}/vsbReference",
-                  f"{invoice['vsbReference']} is not an accepted request of this MBE for "
-                  f"patient {invoice['insz']}")
+    if (
+        begeleiding is None
+        or begeleiding.mbe != ctx.mbe
+        or begeleiding.status not in ("open", "stopped")
+        or begeleiding.insz != invoice["insz"]
+    ):
+        return _f(
+            "REQ-BL-NO-REQUEST",
+            f"{pointer}/vsbReference",
+            f"{invoice['vsbReference']} is not an accepted request of this MBE for "
+            f"patient {invoice['insz']}",
+        )
     return begeleiding
 
 
-def _patient_errors(ctx: Context, state: ShipmentState, begeleiding: Begeleiding,
-                    pointer: str) -> list[BillingError]:
+def _patient_errors(
+    ctx: Context, state: ShipmentState, begeleiding: Begeleiding, pointer: str
+) -> list[BillingError]:
     status = state.statuses[(begeleiding.insz, begeleiding.start_date)]
     errors = []
     if status.zorgkas != state.zorgkas:
         where = f"zorgkas {status.zorgkas}" if status.zorgkas else status.status
-        errors.append(_f("REQ-BL-MEMBER", f"{pointer}/insz",
-                         f"on {begeleiding.start_date} the patient was not a member of zorgkas "
-                         f"{state.zorgkas} ({where}); bill the zorgkas the insurance status "
-                         "names"))
+        errors.append(
+            _f(
+                "REQ-BL-MEMBER",
+                f"{pointer}/insz",
+                f"on {begeleiding.start_date} the patient was not a member of zorgkas "
+                f"{state.zorgkas} ({where}); bill the zorgkas the insurance status "
+                "names",
+            )
+        )
     months = int(ctx.rulebook.value("billing_deadline_after_death_months"))
     if status.death_date is not None and state.send_date > _add_months(status.death_date, months):
-        errors.append(_f("REQ-BL-AFTER-DEATH", f"{pointer}/insz",
-                         f"the shipment was sent on {state.send_date}, more than {months} "
-                         f"months after the patient's death on {status.death_date}"))
+        errors.append(
+            _f(
+                "REQ-BL-AFTER-DEATH",
+                f"{pointer}/insz",
+                f"the shipment was sent on {state.send_date}, more than {months} "
+                f"months after the patient's death on {status.death_date}",
+            )
+        )
     return errors
 
 
@@ -128,16 +154,22 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def check_original(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
-                   pointer: str) -> InvoiceResult:
+def check_original(
+    ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
+) -> InvoiceResult:
     """F checks of an original invoice, then R checks of its lines."""
     result = InvoiceResult()
     number_error = _number_error(ctx, state, invoice, pointer)
     transition = ctx.rulebook.date("transition_date")
     if any(parse_date(line["prestationDate"]) < transition for line in invoice["lines"]):
-        result.errors.append(_f("REQ-BL-TRANSITION", f"{pointer}/lines",
-                                f"a prestation before the transition date {transition} is "
-                                "billed to the health insurer (VI), not to a zorgkas"))
+        result.errors.append(
+            _f(
+                "REQ-BL-TRANSITION",
+                f"{pointer}/lines",
+                f"a prestation before the transition date {transition} is "
+                "billed to the health insurer (VI), not to a zorgkas",
+            )
+        )
     else:
         found = _begeleiding(ctx, state, invoice, pointer)
         if isinstance(found, BillingError):
@@ -146,10 +178,14 @@ def check_original(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
             result.begeleiding = found
             result.errors += _patient_errors(ctx, state, found, pointer)
             if invoice["vsbReference"] in state.credited_here:
-                result.errors.append(_f(
-                    "REQ-BL-CREDIT-CHRONOLOGY", f"{pointer}/vsbReference",
-                    "the credit note of this begeleiding is in the same shipment; send the "
-                    "corrective invoice in a later shipment, after the credit note is accepted"))
+                result.errors.append(
+                    _f(
+                        "REQ-BL-CREDIT-CHRONOLOGY",
+                        f"{pointer}/vsbReference",
+                        "the credit note of this begeleiding is in the same shipment; send the "
+                        "corrective invoice in a later shipment, after the credit note is accepted",
+                    )
+                )
     if number_error is not None:
         result.errors.insert(0, number_error)
     for index, line in enumerate(invoice["lines"]):
@@ -157,8 +193,9 @@ def check_original(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
     return result
 
 
-def _line(ctx: Context, state: ShipmentState, invoice: InvoiceResult, line: dict[str, Any],
-          pointer: str) -> LineResult:
+def _line(
+    ctx: Context, state: ShipmentState, invoice: InvoiceResult, line: dict[str, Any], pointer: str
+) -> LineResult:
     if invoice.errors or invoice.begeleiding is None:
         return LineResult("rejected")
     begeleiding = invoice.begeleiding
@@ -170,33 +207,58 @@ def _line(ctx: Context, state: ShipmentState, invoice: InvoiceResult, line: dict
     return LineResult("under-review", review=review) if review else LineResult()
 
 
-def _line_errors(ctx: Context, state: ShipmentState, begeleiding: Begeleiding,
-                 line: dict[str, Any], pointer: str) -> list[BillingError]:
+def _line_errors(
+    ctx: Context, state: ShipmentState, begeleiding: Begeleiding, line: dict[str, Any], pointer: str
+) -> list[BillingError]:
     errors = []
     day = parse_date(line["prestationDate"])
     code = line["code"]
     if code not in state.rules.codes:
-        errors.append(_r("REQ-BL-CODE", f"{pointer}/code",
-                         f"{code} is not a prestation code of rulebook {ctx.rulebook.id}; use "
-                         f"one of {', '.join(state.rules.codes)}"))
+        errors.append(
+            _r(
+                "REQ-BL-CODE",
+                f"{pointer}/code",
+                f"{code} is not a prestation code of rulebook {ctx.rulebook.id}; use "
+                f"one of {', '.join(state.rules.codes)}",
+            )
+        )
     else:
         tariff = state.rules.tariff(state.mbe, code, day)
         if tariff is None or cents(line["amount"]) != tariff:
             expected = "no tariff" if tariff is None else f"{tariff / 100:.2f}"
-            errors.append(_r("REQ-BL-TARIFF", f"{pointer}/amount",
-                             f"{line['amount']} is not the MBE's tariff for {code} on {day} "
-                             f"({expected})"))
+            errors.append(
+                _r(
+                    "REQ-BL-TARIFF",
+                    f"{pointer}/amount",
+                    f"{line['amount']} is not the MBE's tariff for {code} on {day} ({expected})",
+                )
+            )
     if day != begeleiding.start_date:
-        errors.append(_r("REQ-BL-DATE", f"{pointer}/prestationDate",
-                         f"the prestation date {day} is not the start date "
-                         f"{begeleiding.start_date} of the begeleiding"))
+        errors.append(
+            _r(
+                "REQ-BL-DATE",
+                f"{pointer}/prestationDate",
+                f"the prestation date {day} is not the start date "
+                f"{begeleiding.start_date} of the begeleiding",
+            )
+        )
     if cents(line["personalShare"]) != 0:
-        errors.append(_r("REQ-BL-NO-PERSONAL-SHARE", f"{pointer}/personalShare",
-                         "an MBE invoice holds no personal share; bill 0.00"))
+        errors.append(
+            _r(
+                "REQ-BL-NO-PERSONAL-SHARE",
+                f"{pointer}/personalShare",
+                "an MBE invoice holds no personal share; bill 0.00",
+            )
+        )
     if begeleiding.id in state.forfaits or begeleiding.id in state.live:
-        errors.append(_r("REQ-BL-ONE-FORFAIT", pointer,
-                         f"begeleiding {begeleiding.reference} already has a forfait that is "
-                         "accepted (or under review) and not credited"))
+        errors.append(
+            _r(
+                "REQ-BL-ONE-FORFAIT",
+                pointer,
+                f"begeleiding {begeleiding.reference} already has a forfait that is "
+                "accepted (or under review) and not credited",
+            )
+        )
     return errors
 
 
@@ -208,8 +270,9 @@ def _review_situation(rules: BillingRules, begeleiding: Begeleiding) -> tuple[st
     return None
 
 
-def check_credit_note(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
-                      pointer: str) -> InvoiceResult:
+def check_credit_note(
+    ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
+) -> InvoiceResult:
     """A credit note credits accepted lines of an earlier invoice, never more than accepted."""
     result = InvoiceResult()
     number_error = _number_error(ctx, state, invoice, pointer)
@@ -226,25 +289,38 @@ def check_credit_note(ctx: Context, state: ShipmentState, invoice: dict[str, Any
         return result
     for line, outcome in zip(invoice["lines"], lines, strict=True):
         assert outcome.credited_line is not None
-        state.credits[outcome.credited_line] = (
-            state.credits.get(outcome.credited_line, 0) + cents(line["amount"]))
+        state.credits[outcome.credited_line] = state.credits.get(outcome.credited_line, 0) + cents(
+            line["amount"]
+        )
     result.lines = lines
     return result
 
 
-def _credit_target(ctx: Context, state: ShipmentState, invoice: dict[str, Any],
-                   line: dict[str, Any], pointer: str) -> tuple[int | None, BillingError | None]:
-    target = ledger.credited_target(ctx.store, state.mbe, invoice["creditedInvoice"],
-                                    line["creditedLine"])
+def _credit_target(
+    ctx: Context, state: ShipmentState, invoice: dict[str, Any], line: dict[str, Any], pointer: str
+) -> tuple[int | None, BillingError | None]:
+    target = ledger.credited_target(
+        ctx.store, state.mbe, invoice["creditedInvoice"], line["creditedLine"]
+    )
     what = f"line {line['creditedLine']} of invoice {invoice['creditedInvoice']}"
-    if (target is None or target["invoice_type"] != "original"
-            or target["status"] != "accepted" or target["zorgkas"] != state.zorgkas):
-        return None, _f("REQ-BL-CREDIT-ACCEPTED", f"{pointer}/creditedLine",
-                        f"{what} is not an accepted prestation billed to zorgkas "
-                        f"{state.zorgkas}; only accepted prestations are credited")
+    if (
+        target is None
+        or target["invoice_type"] != "original"
+        or target["status"] != "accepted"
+        or target["zorgkas"] != state.zorgkas
+    ):
+        return None, _f(
+            "REQ-BL-CREDIT-ACCEPTED",
+            f"{pointer}/creditedLine",
+            f"{what} is not an accepted prestation billed to zorgkas "
+            f"{state.zorgkas}; only accepted prestations are credited",
+        )
     already = target["credited"] + state.credits.get(target["id"], 0)
     if already + cents(line["amount"]) > target["amount"]:
-        return None, _f("REQ-BL-CREDIT-ACCEPTED", f"{pointer}/amount",
-                        f"crediting {line['amount']} would credit more than the "
-                        f"{target['amount'] / 100:.2f} accepted on {what}")
+        return None, _f(
+            "REQ-BL-CREDIT-ACCEPTED",
+            f"{pointer}/amount",
+            f"crediting {line['amount']} would credit more than the "
+            f"{target['amount'] / 100:.2f} accepted on {what}",
+        )
     return target["id"], None

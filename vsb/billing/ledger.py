@@ -52,7 +52,9 @@ def live_forfaits(store: Store, begeleiding_ids: Iterable[int]) -> set[int]:
         rows = store.db.execute(
             "SELECT DISTINCT begeleiding_id FROM lines WHERE kind = 'original' "
             f"AND status IN ('accepted', 'under-review') AND credited < amount "
-            f"AND begeleiding_id IN ({marks})", chunk)
+            f"AND begeleiding_id IN ({marks})",
+            chunk,
+        )
         found.update(row[0] for row in rows)
     return found
 
@@ -64,13 +66,15 @@ def invoice_numbers_used(store: Store, mbe: str, numbers: Iterable[str]) -> set[
         marks = ",".join("?" * len(chunk))
         rows = store.db.execute(
             f"SELECT invoice_number FROM invoices WHERE mbe = ? AND invoice_number IN ({marks})",
-            [mbe, *chunk])
+            [mbe, *chunk],
+        )
         found.update(row[0] for row in rows)
     return found
 
 
-def credited_target(store: Store, mbe: str, invoice_number: str,
-                    line_number: int) -> sqlite3.Row | None:
+def credited_target(
+    store: Store, mbe: str, invoice_number: str, line_number: int
+) -> sqlite3.Row | None:
     """The original line a credit-note line names, with its invoice's zorgkas."""
     row: sqlite3.Row | None = store.db.execute(
         "SELECT lines.*, invoices.type AS invoice_type FROM lines "

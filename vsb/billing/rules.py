@@ -39,11 +39,14 @@ class BillingRules:
 
 def _tariff(entry: dict[str, Any], index: int) -> Tariff:
     try:
-        return Tariff(str(entry["mbe"]), entry["from"], cents(entry["full"]),
-                      cents(entry["reduced"]))
+        return Tariff(
+            str(entry["mbe"]), entry["from"], cents(entry["full"]), cents(entry["reduced"])
+        )
     except (KeyError, ArithmeticError, TypeError) as exc:
-        raise RulebookError(f"billing.tariffs[{index}]: needs mbe, from (date), full and "
-                            f"reduced (amount strings): {exc}") from None
+        raise RulebookError(
+            f"billing.tariffs[{index}]: needs mbe, from (date), full and "
+            f"reduced (amount strings): {exc}"
+        ) from None
 
 
 _CACHE: dict[str, BillingRules] = {}
@@ -66,14 +69,17 @@ def _parse(rulebook: Rulebook) -> BillingRules:
         raise RulebookError(f"{rulebook.id}: the [billing] section is missing")
     codes = {code: entry["kind"] for code, entry in section["prestation_codes"].items()}
     if sorted(set(codes.values())) != ["full", "reduced"]:
-        raise RulebookError(f"{rulebook.id}: billing.prestation_codes needs a full and a "
-                            "reduced forfait code")
+        raise RulebookError(
+            f"{rulebook.id}: billing.prestation_codes needs a full and a reduced forfait code"
+        )
     tariffs: dict[str, list[Tariff]] = {}
     for index, entry in enumerate(section["tariffs"]):
         tariff = _tariff(entry, index)
         tariffs.setdefault(tariff.mbe, []).append(tariff)
-    reasons = {name: (entry["requirement"], entry["reason"])
-               for name, entry in section["review_situations"].items()}
+    reasons = {
+        name: (entry["requirement"], entry["reason"])
+        for name, entry in section["review_situations"].items()
+    }
     return BillingRules(
         codes=codes,
         tariffs={mbe: tuple(sorted(ts, key=lambda t: t.start)) for mbe, ts in tariffs.items()},

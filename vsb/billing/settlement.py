@@ -8,8 +8,13 @@ from vsb.billing.checks import BillingError, InvoiceResult
 from vsb.billing.money import amount, cents
 
 
-def render(header: dict[str, Any], sent: list[dict[str, Any]], b_errors: list[BillingError],
-           invoices: list[InvoiceResult], refused: bool) -> dict[str, Any]:
+def render(
+    header: dict[str, Any],
+    sent: list[dict[str, Any]],
+    b_errors: list[BillingError],
+    invoices: list[InvoiceResult],
+    refused: bool,
+) -> dict[str, Any]:
     """A settlement document for checked invoices; `refused` rejects every line."""
     document: dict[str, Any] = {
         **header,
@@ -30,11 +35,13 @@ def render(header: dict[str, Any], sent: list[dict[str, Any]], b_errors: list[Bi
             if outcome.review is not None and not refused:
                 entry["review"] = {"requirement": outcome.review[0], "reason": outcome.review[1]}
             lines.append(entry)
-        document["invoices"].append({
-            "invoiceNumber": invoice["invoiceNumber"],
-            "errors": [error.as_dict() for error in result.errors],
-            "lines": lines,
-        })
+        document["invoices"].append(
+            {
+                "invoiceNumber": invoice["invoiceNumber"],
+                "errors": [error.as_dict() for error in result.errors],
+                "lines": lines,
+            }
+        )
     summarize(document)
     return document
 

@@ -30,29 +30,54 @@ def header_errors(ctx: Context, message: dict[str, Any]) -> list[BillingError]:
     totals = message["totals"]
     invoices = message["invoices"]
     lines = sum(len(invoice["lines"]) for invoice in invoices)
-    billed = sum((-1 if i["type"] == "credit-note" else 1) * cents(line["amount"])
-                 for i in invoices for line in i["lines"])
-    for field, declared, actual in (("invoices", totals["invoices"], len(invoices)),
-                                    ("lines", totals["lines"], lines),
-                                    ("amount", cents(totals["amount"]), billed)):
+    billed = sum(
+        (-1 if i["type"] == "credit-note" else 1) * cents(line["amount"])
+        for i in invoices
+        for line in i["lines"]
+    )
+    for field, declared, actual in (
+        ("invoices", totals["invoices"], len(invoices)),
+        ("lines", totals["lines"], lines),
+        ("amount", cents(totals["amount"]), billed),
+    ):
         if declared != actual:
             shown = (amount(declared), amount(actual)) if field == "amount" else (declared, actual)
-            errors.append(_b("REQ-BL-HEADER", f"/totals/{field}",
-                             f"the header says {shown[0]} but the shipment holds {shown[1]}"))
+            errors.append(
+                _b(
+                    "REQ-BL-HEADER",
+                    f"/totals/{field}",
+                    f"the header says {shown[0]} but the shipment holds {shown[1]}",
+                )
+            )
     send_date = parse_date(message["sendDate"])
     if send_date > ctx.today:
-        errors.append(_b("REQ-BL-HEADER", "/sendDate",
-                         f"the send date {send_date} is after today ({ctx.today})"))
+        errors.append(
+            _b(
+                "REQ-BL-HEADER",
+                "/sendDate",
+                f"the send date {send_date} is after today ({ctx.today})",
+            )
+        )
     month = send_date.strftime("%Y-%m")
     first = str(ctx.rulebook.value("first_billing_month"))
     if month < first:
-        errors.append(_b("REQ-BL-FIRST-MONTH", "/sendDate",
-                         f"zorgkassen accept shipments from {first} on; this one is of {month}"))
+        errors.append(
+            _b(
+                "REQ-BL-FIRST-MONTH",
+                "/sendDate",
+                f"zorgkassen accept shipments from {first} on; this one is of {month}",
+            )
+        )
     earlier = ledger.shipment_counted(ctx.store, ctx.mbe, message["zorgkas"], month)
     if earlier is not None:
-        errors.append(_b("REQ-BL-ONE-PER-MONTH", "/sendDate",
-                         f"this MBE already sent zorgkas {message['zorgkas']} a shipment in "
-                         f"{month} ({earlier}); one shipment per zorgkas a month"))
+        errors.append(
+            _b(
+                "REQ-BL-ONE-PER-MONTH",
+                "/sendDate",
+                f"this MBE already sent zorgkas {message['zorgkas']} a shipment in "
+                f"{month} ({earlier}); one shipment per zorgkas a month",
+            )
+        )
     return errors
 
 
@@ -60,12 +85,16 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
     invoices = message["invoices"]
     known = ctx.store.begeleidingen_by_references(i["vsbReference"] for i in invoices)
     return ShipmentState(
-        mbe=ctx.mbe, zorgkas=message["zorgkas"], send_date=parse_date(message["sendDate"]),
+        mbe=ctx.mbe,
+        zorgkas=message["zorgkas"],
+        send_date=parse_date(message["sendDate"]),
         rules=billing_rules(ctx.rulebook),
         credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
         known=known,
         statuses=insurance_statuses(ctx.store, ((b.insz, b.start_date) for b in known.values())),
-        used=ledger.invoice_numbers_used(ctx.store, ctx.mbe, (i["invoiceNumber"] for i in invoices)),
+        used=ledger.invoice_numbers_used(
+            ctx.store, ctx.mbe, (i["invoiceNumber"] for i in invoices)
+        ),
         live=ledger.live_forfaits(ctx.store, (b.id for b in known.values())),
     )
 
@@ -83,19 +112,24 @@ def threshold_error(ctx: Context, results: list[InvoiceResult]) -> BillingError 
     """REQ-BL-THRESHOLD: (F-rejected invoices + R-faulty lines) / lines at or above the limit."""
     lines = sum(len(result.lines) for result in results)
     faults = sum(1 for result in results if result.errors)
-    faults += sum(1 for result in results if not result.errors
-                  for line in result.lines if line.errors)
+    faults += sum(
+        1 for result in results if not result.errors for line in result.lines if line.errors
+    )
     limit = float(ctx.rulebook.value("shipment_refusal_threshold"))
     if lines and faults / lines >= limit:
-        return _b("REQ-BL-THRESHOLD", "",
-                  f"{faults} of {lines} prestation lines have a non-blocking error (F or R): "
-                  f"{faults / lines:.1%}, at or above the {limit:.0%} limit; the whole "
-                  "shipment is refused")
+        return _b(
+            "REQ-BL-THRESHOLD",
+            "",
+            f"{faults} of {lines} prestation lines have a non-blocking error (F or R): "
+            f"{faults / lines:.1%}, at or above the {limit:.0%} limit; the whole "
+            "shipment is refused",
+        )
     return None
 
 
-def process_shipment(ctx: Context, message: dict[str, Any], settlement_id: str,
-                     issued_at: str) -> dict[str, Any]:
+def process_shipment(
+    ctx: Context, message: dict[str, Any], settlement_id: str, issued_at: str
+) -> dict[str, Any]:
     """Check a shipment and store it unless refused; returns its settlement."""
     b_errors = header_errors(ctx, message)
     results = _check_invoices(ctx, message)
@@ -103,9 +137,13 @@ def process_shipment(ctx: Context, message: dict[str, Any], settlement_id: str,
     if over is not None:
         b_errors.append(over)
     header = {
-        "kind": "settlement", "settlementId": settlement_id,
-        "inReplyTo": message["messageId"], "shipmentNumber": message["shipmentNumber"],
-        "mbe": ctx.mbe, "zorgkas": message["zorgkas"], "issuedAt": issued_at,
+        "kind": "settlement",
+        "settlementId": settlement_id,
+        "inReplyTo": message["messageId"],
+        "shipmentNumber": message["shipmentNumber"],
+        "mbe": ctx.mbe,
+        "zorgkas": message["zorgkas"],
+        "issuedAt": issued_at,
     }
     document = render(header, message["invoices"], b_errors, results, refused=bool(b_errors))
     shipment_id = _store_shipment(ctx, message, document)
@@ -114,21 +152,30 @@ def process_shipment(ctx: Context, message: dict[str, Any], settlement_id: str,
     return document
 
 
-def refused_settlement(message: dict[str, Any], settlement_id: str,
-                       issued_at: str, errors: list[BillingError]) -> dict[str, Any]:
+def refused_settlement(
+    message: dict[str, Any], settlement_id: str, issued_at: str, errors: list[BillingError]
+) -> dict[str, Any]:
     """The settlement of a shipment refused before its content could be read."""
     message = message if isinstance(message, dict) else {}
     return {
-        "kind": "settlement", "settlementId": settlement_id,
+        "kind": "settlement",
+        "settlementId": settlement_id,
         "inReplyTo": _text(message.get("messageId"), "unidentified"),
         "shipmentNumber": _text(message.get("shipmentNumber"), "unknown"),
         "mbe": _text(message.get("mbe"), "00000000000"),
-        "zorgkas": message.get("zorgkas") if message.get("zorgkas") in range(180, 681, 100)
+        "zorgkas": message.get("zorgkas")
+        if message.get("zorgkas") in range(180, 681, 100)
         else 680,
-        "issuedAt": issued_at, "status": "refused",
-        "errors": [error.as_dict() for error in errors], "invoices": [],
-        "amounts": {"billed": "0.00", "accepted": "0.00", "rejected": "0.00",
-                    "underReview": "0.00"},
+        "issuedAt": issued_at,
+        "status": "refused",
+        "errors": [error.as_dict() for error in errors],
+        "invoices": [],
+        "amounts": {
+            "billed": "0.00",
+            "accepted": "0.00",
+            "rejected": "0.00",
+            "underReview": "0.00",
+        },
     }
 
 
@@ -140,15 +187,23 @@ def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, A
     cursor = ctx.store.db.execute(
         "INSERT INTO shipments (settlement_id, mbe, zorgkas, message_id, month, status, "
         "settlement) VALUES (?,?,?,?,?,?,?)",
-        (document["settlementId"], ctx.mbe, message["zorgkas"], message["messageId"],
-         message["sendDate"][:7], document["status"], json.dumps(document)),
+        (
+            document["settlementId"],
+            ctx.mbe,
+            message["zorgkas"],
+            message["messageId"],
+            message["sendDate"][:7],
+            document["status"],
+            json.dumps(document),
+        ),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
-def _store_lines(ctx: Context, message: dict[str, Any], results: list[InvoiceResult],
-                 shipment_id: int) -> None:
+def _store_lines(
+    ctx: Context, message: dict[str, Any], results: list[InvoiceResult], shipment_id: int
+) -> None:
     db = ctx.store.db
     rows = []
     for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True)):
@@ -157,16 +212,29 @@ def _store_lines(ctx: Context, message: dict[str, Any], results: list[InvoiceRes
         cursor = db.execute(
             "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) "
             "VALUES (?,?,?,?,?)",
-            (shipment_id, ctx.mbe, message["zorgkas"], invoice["invoiceNumber"],
-             invoice["type"]),
+            (shipment_id, ctx.mbe, message["zorgkas"], invoice["invoiceNumber"], invoice["type"]),
         )
         begeleiding = result.begeleiding.id if result.begeleiding else None
         kind = "credit" if invoice["type"] == "credit-note" else "original"
         for j, (line, outcome) in enumerate(zip(invoice["lines"], result.lines, strict=True)):
             review = outcome.review or (None, None)
-            rows.append((cursor.lastrowid, shipment_id, begeleiding, line["lineNumber"], kind,
-                         cents(line["amount"]), outcome.status, outcome.credited_line, i, j,
-                         message["zorgkas"], review[0], review[1]))
+            rows.append(
+                (
+                    cursor.lastrowid,
+                    shipment_id,
+                    begeleiding,
+                    line["lineNumber"],
+                    kind,
+                    cents(line["amount"]),
+                    outcome.status,
+                    outcome.credited_line,
+                    i,
+                    j,
+                    message["zorgkas"],
+                    review[0],
+                    review[1],
+                )
+            )
     db.executemany(
         "INSERT INTO lines (invoice_id, shipment_id, begeleiding_id, line_number, kind, amount, "
         "status, credited_line, invoice_index, line_index, zorgkas, review_requirement, "

@@ -31,9 +31,15 @@ class LineReviewItem:
 
     def as_dict(self) -> dict[str, Any]:
         """The item as JSON-ready data."""
-        return {"reviewId": self.id, "settlementId": self.settlement_id, "mbe": self.mbe,
-                "invoiceNumber": self.invoice_number, "lineNumber": self.line_number,
-                "requirement": self.requirement, "reason": self.reason}
+        return {
+            "reviewId": self.id,
+            "settlementId": self.settlement_id,
+            "mbe": self.mbe,
+            "invoiceNumber": self.invoice_number,
+            "lineNumber": self.line_number,
+            "requirement": self.requirement,
+            "reason": self.reason,
+        }
 
 
 def billing_queue(ctx: Context, zorgkas: int) -> list[LineReviewItem]:
@@ -55,8 +61,14 @@ def _settlement(ctx: Context, shipment_id: int) -> dict[str, Any]:
     return document
 
 
-def decide_line(ctx: Context, review_id: int, zorgkas: int, staff: str,
-                outcome: Literal["accepted", "refused"], reason: str) -> dict[str, Any]:
+def decide_line(
+    ctx: Context,
+    review_id: int,
+    zorgkas: int,
+    staff: str,
+    outcome: Literal["accepted", "refused"],
+    reason: str,
+) -> dict[str, Any]:
     """Approve or refuse a line under review; returns the updated settlement.
 
     Raises:
@@ -65,8 +77,9 @@ def decide_line(ctx: Context, review_id: int, zorgkas: int, staff: str,
     """
     row = ctx.store.db.execute("SELECT * FROM lines WHERE id = ?", (review_id,)).fetchone()
     if row is None or row["zorgkas"] != zorgkas or row["status"] != "under-review":
-        raise StaffActionError("REQ-BL-REVIEW",
-                               f"line {review_id} is not under review for zorgkas {zorgkas}")
+        raise StaffActionError(
+            "REQ-BL-REVIEW", f"line {review_id} is not under review for zorgkas {zorgkas}"
+        )
     if outcome == "refused" and not reason.strip():
         raise StaffActionError("REQ-BL-REVIEW", "a refused line needs a reason for the MBE")
     status = "accepted" if outcome == "accepted" else "rejected"
@@ -76,9 +89,12 @@ def decide_line(ctx: Context, review_id: int, zorgkas: int, staff: str,
     line["status"] = status
     line.pop("review", None)
     if status == "rejected":
-        error = BillingError("R", "REQ-BL-REVIEW",
-                             f"/invoices/{row['invoice_index']}/lines/{row['line_index']}",
-                             f"refused by {staff} of zorgkas {zorgkas}: {reason}")
+        error = BillingError(
+            "R",
+            "REQ-BL-REVIEW",
+            f"/invoices/{row['invoice_index']}/lines/{row['line_index']}",
+            f"refused by {staff} of zorgkas {zorgkas}: {reason}",
+        )
         line["errors"].append(error.as_dict())
     summarize(document)
     ledger.save_settlement(ctx.store, row["shipment_id"], document)
@@ -96,8 +112,9 @@ def unsigned_shipments(ctx: Context, zorgkas: int) -> list[str]:
     return [row["settlement_id"] for row in rows]
 
 
-def sign(ctx: Context, settlement_id: str, zorgkas: int, staff: str, order_id: str,
-         signed_at: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def sign(
+    ctx: Context, settlement_id: str, zorgkas: int, staff: str, order_id: str, signed_at: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Sign a fully decided shipment: the settlement is final and a payment order is issued.
 
     Raises:
@@ -106,27 +123,44 @@ def sign(ctx: Context, settlement_id: str, zorgkas: int, staff: str, order_id: s
     """
     row = ledger.shipment(ctx.store, settlement_id)
     if row is None or row["zorgkas"] != zorgkas:
-        raise StaffActionError("REQ-BL-REVIEW",
-                               f"no shipment {settlement_id} for zorgkas {zorgkas}")
+        raise StaffActionError(
+            "REQ-BL-REVIEW", f"no shipment {settlement_id} for zorgkas {zorgkas}"
+        )
     if row["status"] != "processing":
-        raise StaffActionError("REQ-BL-REVIEW",
-                               f"shipment {settlement_id} is {row['status']}; only a shipment "
-                               "in processing is signed")
+        raise StaffActionError(
+            "REQ-BL-REVIEW",
+            f"shipment {settlement_id} is {row['status']}; only a shipment in processing is signed",
+        )
     if settlement_id not in unsigned_shipments(ctx, zorgkas):
-        raise StaffActionError("REQ-BL-REVIEW",
-                               f"shipment {settlement_id} still has lines under review; decide "
-                               "them first")
+        raise StaffActionError(
+            "REQ-BL-REVIEW",
+            f"shipment {settlement_id} still has lines under review; decide them first",
+        )
     document = _settlement(ctx, row["id"])
-    document.update(status="signed", signedBy={"zorgkas": zorgkas, "staff": staff},
-                    signedAt=signed_at, paymentOrder=order_id)
+    document.update(
+        status="signed",
+        signedBy={"zorgkas": zorgkas, "staff": staff},
+        signedAt=signed_at,
+        paymentOrder=order_id,
+    )
     ledger.save_settlement(ctx.store, row["id"], document)
-    ctx.store.db.execute("UPDATE shipments SET feed_seq = ? WHERE id = ?",
-                         (ctx.store.next_value("feed"), row["id"]))
+    ctx.store.db.execute(
+        "UPDATE shipments SET feed_seq = ? WHERE id = ?", (ctx.store.next_value("feed"), row["id"])
+    )
     order = _payment_order(ctx, document, order_id)
     ctx.store.db.execute(
         "INSERT INTO payment_orders VALUES (?,?,?,?,?,?,?,?,?)",
-        (order_id, row["id"], zorgkas, document["mbe"], cents(order["amount"]),
-         order["signedOn"], order["dueDate"], None, json.dumps(order)),
+        (
+            order_id,
+            row["id"],
+            zorgkas,
+            document["mbe"],
+            cents(order["amount"]),
+            order["signedOn"],
+            order["dueDate"],
+            None,
+            json.dumps(order),
+        ),
     )
     return document, order
 
@@ -134,11 +168,16 @@ def sign(ctx: Context, settlement_id: str, zorgkas: int, staff: str, order_id: s
 def _payment_order(ctx: Context, settlement: dict[str, Any], order_id: str) -> dict[str, Any]:
     due = ctx.today + ctx.rulebook.days("payment_term_days")
     return {
-        "kind": "payment-order", "orderId": order_id, "zorgkas": settlement["zorgkas"],
-        "mbe": settlement["mbe"], "shipmentNumber": settlement["shipmentNumber"],
+        "kind": "payment-order",
+        "orderId": order_id,
+        "zorgkas": settlement["zorgkas"],
+        "mbe": settlement["mbe"],
+        "shipmentNumber": settlement["shipmentNumber"],
         "settlementId": settlement["settlementId"],
         "amount": amount(cents(settlement["amounts"]["accepted"])),
-        "signedOn": ctx.today.isoformat(), "dueDate": due.isoformat(), "paidOn": None,
+        "signedOn": ctx.today.isoformat(),
+        "dueDate": due.isoformat(),
+        "paidOn": None,
     }
 
 
@@ -161,14 +200,17 @@ def record_payment(ctx: Context, order_id: str, zorgkas: int, paid_on: dt.date) 
         "SELECT * FROM payment_orders WHERE order_id = ?", (order_id,)
     ).fetchone()
     if row is None or row["zorgkas"] != zorgkas:
-        raise StaffActionError("REQ-BL-PAYMENT-TERM",
-                               f"no payment order {order_id} for zorgkas {zorgkas}")
+        raise StaffActionError(
+            "REQ-BL-PAYMENT-TERM", f"no payment order {order_id} for zorgkas {zorgkas}"
+        )
     if row["paid_on"] is not None:
-        raise StaffActionError("REQ-BL-PAYMENT-TERM",
-                               f"payment order {order_id} was paid on {row['paid_on']}")
+        raise StaffActionError(
+            "REQ-BL-PAYMENT-TERM", f"payment order {order_id} was paid on {row['paid_on']}"
+        )
     if paid_on.isoformat() < row["signed_on"]:
-        raise StaffActionError("REQ-BL-PAYMENT-TERM",
-                               f"{paid_on} is before the signing on {row['signed_on']}")
+        raise StaffActionError(
+            "REQ-BL-PAYMENT-TERM", f"{paid_on} is before the signing on {row['signed_on']}"
+        )
     order: dict[str, Any] = json.loads(row["document"])
     order["paidOn"] = paid_on.isoformat()
     ctx.store.db.execute(
@@ -191,7 +233,10 @@ def signed_settlements(ctx: Context, mbe: str, after: int) -> list[tuple[int, di
 def cancel_guard(ctx: Context, begeleiding: Begeleiding) -> Error | None:
     """REQ-CH-CANCEL-BILLED: no cancel while an accepted forfait is not credited."""
     if ledger.live_forfaits(ctx.store, [begeleiding.id]):
-        return Error("REQ-CH-CANCEL-BILLED", "/vsbReference",
-                     f"a forfait of {begeleiding.reference} was accepted (or is under review) "
-                     "and is not credited; send a credit note first")
+        return Error(
+            "REQ-CH-CANCEL-BILLED",
+            "/vsbReference",
+            f"a forfait of {begeleiding.reference} was accepted (or is under review) "
+            "and is not credited; send a credit note first",
+        )
     return None

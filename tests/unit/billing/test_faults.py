@@ -33,10 +33,14 @@ FaultMaker = Callable[[Billing], dict[str, Any]]
 LINE_FAULTS: dict[str, tuple[FaultMaker, str]] = {
     "REQ-BL-CODE": (lambda b: b.invoice(0, code="999999"), "/invoices/5/lines/0/code"),
     "REQ-BL-TARIFF": (lambda b: b.invoice(0, amount="2800.00"), "/invoices/5/lines/0/amount"),
-    "REQ-BL-DATE": (lambda b: b.invoice(0, date=START + dt.timedelta(days=1)),
-                    "/invoices/5/lines/0/prestationDate"),
-    "REQ-BL-NO-PERSONAL-SHARE": (lambda b: b.invoice(0, share="12.50"),
-                                 "/invoices/5/lines/0/personalShare"),
+    "REQ-BL-DATE": (
+        lambda b: b.invoice(0, date=START + dt.timedelta(days=1)),
+        "/invoices/5/lines/0/prestationDate",
+    ),
+    "REQ-BL-NO-PERSONAL-SHARE": (
+        lambda b: b.invoice(0, share="12.50"),
+        "/invoices/5/lines/0/personalShare",
+    ),
 }
 
 
@@ -48,12 +52,15 @@ def test_a_line_fault_rejects_only_that_line_with_its_r_error(requirement: str) 
 
 
 INVOICE_FAULTS: dict[str, tuple[FaultMaker, str]] = {
-    "REQ-BL-NO-REQUEST": (lambda b: b.invoice(0, reference="VSB-2024-9999999"),
-                          "/invoices/5/vsbReference"),
-    "REQ-BL-TRANSITION": (lambda b: b.invoice(0, date=dt.date(2023, 12, 20)),
-                          "/invoices/5/lines"),
-    "REQ-BL-CREDIT-ACCEPTED": (lambda b: b.credit(0, credited="F-never-sent"),
-                               "/invoices/5/lines/0/creditedLine"),
+    "REQ-BL-NO-REQUEST": (
+        lambda b: b.invoice(0, reference="VSB-2024-9999999"),
+        "/invoices/5/vsbReference",
+    ),
+    "REQ-BL-TRANSITION": (lambda b: b.invoice(0, date=dt.date(2023, 12, 20)), "/invoices/5/lines"),
+    "REQ-BL-CREDIT-ACCEPTED": (
+        lambda b: b.credit(0, credited="F-never-sent"),
+        "/invoices/5/lines/0/creditedLine",
+    ),
 }
 
 
@@ -66,14 +73,17 @@ def test_an_invoice_fault_rejects_only_that_invoice_with_its_f_error(requirement
 
 def test_an_invoice_for_a_patient_of_another_zorgkas_is_rejected_as_not_a_member() -> None:
     billing = billing_app(zorgkassen={0: 280})
-    _assert_only(_one_fault(billing, billing.invoice(0)), ("F", "REQ-BL-MEMBER", "/invoices/5/insz"))
+    _assert_only(
+        _one_fault(billing, billing.invoice(0)), ("F", "REQ-BL-MEMBER", "/invoices/5/insz")
+    )
 
 
 def test_an_invoice_sent_more_than_the_deadline_after_death_is_rejected() -> None:
     billing = billing_app(deaths={0: dt.date(2024, 3, 5)})
     billing.clock.set(dt.date(2024, 5, 6))  # death + 2 months = 2024-05-05
-    _assert_only(_one_fault(billing, billing.invoice(0)),
-                 ("F", "REQ-BL-AFTER-DEATH", "/invoices/5/insz"))
+    _assert_only(
+        _one_fault(billing, billing.invoice(0)), ("F", "REQ-BL-AFTER-DEATH", "/invoices/5/insz")
+    )
 
 
 def test_an_invoice_sent_on_the_last_day_after_death_is_accepted() -> None:
@@ -113,10 +123,13 @@ def test_a_corrective_invoice_beside_its_credit_note_is_rejected_for_chronology(
 
 
 BLOCKING: dict[str, Callable[[Billing], dict[str, Any]]] = {
-    "REQ-BL-SCHEMA": lambda b: {k: v for k, v in b.shipment(b.clean(range(3))).items()
-                                if k != "totals"},
-    "REQ-BL-HEADER": lambda b: {**b.shipment(b.clean(range(3))),
-                                "totals": {"invoices": 4, "lines": 3, "amount": "8700.00"}},
+    "REQ-BL-SCHEMA": lambda b: {
+        k: v for k, v in b.shipment(b.clean(range(3))).items() if k != "totals"
+    },
+    "REQ-BL-HEADER": lambda b: {
+        **b.shipment(b.clean(range(3))),
+        "totals": {"invoices": 4, "lines": 3, "amount": "8700.00"},
+    },
     "REQ-BL-FIRST-MONTH": lambda b: b.shipment(b.clean(range(3)), send=dt.date(2024, 1, 31)),
     "REQ-MBE-COT": lambda b: b.shipment(b.clean(range(3)), mbe="76999984930"),
 }
@@ -147,10 +160,12 @@ def test_a_shipment_refused_as_a_whole_does_not_count_for_the_month() -> None:
     assert again["status"] == "processing" and errors_of(again) == []
 
 
-@pytest.mark.parametrize(("lines", "faults", "refused"),
-                         [(21, 1, False), (20, 1, True), (40, 2, True), (41, 2, False)])
+@pytest.mark.parametrize(
+    ("lines", "faults", "refused"), [(21, 1, False), (20, 1, True), (40, 2, True), (41, 2, False)]
+)
 def test_the_threshold_refuses_a_shipment_at_five_percent_non_blocking_errors(
-        lines: int, faults: int, refused: bool) -> None:
+    lines: int, faults: int, refused: bool
+) -> None:
     billing = billing_app(patients=lines)
     invoices = billing.clean(range(faults, lines))
     invoices += [billing.invoice(p, amount="1.00") for p in range(faults)]

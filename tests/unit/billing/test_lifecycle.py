@@ -20,8 +20,9 @@ def _accepted_shipment(billing: Billing, patients: range) -> tuple[dict[str, Any
 
 def test_a_rejected_line_is_billed_again_on_a_new_original_invoice_without_credit() -> None:
     billing = billing_app(patients=2)
-    first = billing.app.handle(billing.shipment([billing.invoice(0, amount="100.00"),
-                                                 *billing.clean(range(1, 2))]))
+    first = billing.app.handle(
+        billing.shipment([billing.invoice(0, amount="100.00"), *billing.clean(range(1, 2))])
+    )
     assert first["status"] == "refused"  # 1 of 2 lines faulty: over the threshold
     billing.clock.set(dt.date(2024, 3, 11))
     again = billing.app.handle(billing.shipment(billing.clean(range(2))))
@@ -52,8 +53,9 @@ def test_a_line_is_credited_once() -> None:
     billing = billing_app(patients=1)
     _, numbers = _accepted_shipment(billing, range(1))
     billing.clock.set(dt.date(2024, 4, 10))
-    assert statuses(billing.app.handle(
-        billing.shipment([billing.credit(0, numbers[0])]))) == ["accepted"]
+    assert statuses(billing.app.handle(billing.shipment([billing.credit(0, numbers[0])]))) == [
+        "accepted"
+    ]
     billing.clock.set(dt.date(2024, 5, 10))
     twice = billing.app.handle(billing.shipment([billing.credit(0, numbers[0])]))
     assert ("F", "REQ-BL-CREDIT-ACCEPTED", "/invoices/0/lines/0/amount") in errors_of(twice)
@@ -68,8 +70,14 @@ def test_a_second_forfait_in_a_later_shipment_is_rejected_until_credited() -> No
 
 
 def _cancel(billing: Billing, patient: int) -> dict[str, Any]:
-    return billing.app.handle({"kind": "cancel-request", "messageId": billing.next_id("X"),
-                               "mbe": MBE, "vsbReference": billing.patients[patient][1]})
+    return billing.app.handle(
+        {
+            "kind": "cancel-request",
+            "messageId": billing.next_id("X"),
+            "mbe": MBE,
+            "vsbReference": billing.patients[patient][1],
+        }
+    )
 
 
 def test_cancelling_a_request_is_refused_until_its_accepted_forfait_is_credited() -> None:
@@ -83,10 +91,22 @@ def test_cancelling_a_request_is_refused_until_its_accepted_forfait_is_credited(
 
 
 def _stop(billing: Billing, patient: int, **extra: Any) -> dict[str, Any]:
-    stop = {"date": (START + dt.timedelta(days=5)).isoformat(), "reason": "stabilised",
-            "interventions": [], "firstLineContacts": [], **extra}
-    return billing.app.handle({"kind": "stop", "messageId": billing.next_id("X"), "mbe": MBE,
-                               "vsbReference": billing.patients[patient][1], "stop": stop})
+    stop = {
+        "date": (START + dt.timedelta(days=5)).isoformat(),
+        "reason": "stabilised",
+        "interventions": [],
+        "firstLineContacts": [],
+        **extra,
+    }
+    return billing.app.handle(
+        {
+            "kind": "stop",
+            "messageId": billing.next_id("X"),
+            "mbe": MBE,
+            "vsbReference": billing.patients[patient][1],
+            "stop": stop,
+        }
+    )
 
 
 def test_a_line_of_a_begeleiding_stopped_with_a_non_billing_reason_goes_under_review() -> None:
@@ -102,8 +122,14 @@ def test_a_line_of_a_begeleiding_with_a_change_under_review_goes_under_review() 
     billing = billing_app(patients=1)
     _stop(billing, 0)
     billing.clock.set(dt.date(2024, 3, 20))  # stop accepted 03-10, window of 5 days passed
-    late = billing.app.handle({"kind": "cancel-stop", "messageId": "late-1", "mbe": MBE,
-                               "vsbReference": billing.patients[0][1]})
+    late = billing.app.handle(
+        {
+            "kind": "cancel-stop",
+            "messageId": "late-1",
+            "mbe": MBE,
+            "vsbReference": billing.patients[0][1],
+        }
+    )
     assert late["outcome"] == "under-review"
     settlement = billing.app.handle(billing.shipment([billing.invoice(0)]))
     assert statuses(settlement) == ["under-review"]
@@ -111,8 +137,9 @@ def test_a_line_of_a_begeleiding_with_a_change_under_review_goes_under_review() 
 
 def _under_review(billing: Billing) -> dict[str, Any]:
     _stop(billing, 0, nonBillingReason="other")
-    settlement = billing.app.handle(billing.shipment([billing.invoice(0),
-                                                      *billing.clean(range(1, 3))]))
+    settlement = billing.app.handle(
+        billing.shipment([billing.invoice(0), *billing.clean(range(1, 3))])
+    )
     assert statuses(settlement) == ["under-review", "accepted", "accepted"]
     return settlement
 
@@ -126,8 +153,12 @@ def test_a_shipment_is_signed_only_when_no_line_is_under_review() -> None:
     [item] = billing.app.billing_queue(180)
     updated = billing.app.decide_line(item.id, 180, "kas180-anna", "refused", "no contribution")
     assert statuses(updated)[0] == "rejected"
-    assert updated["amounts"] == {"billed": "8700.00", "accepted": "5800.00",
-                                  "rejected": "2900.00", "underReview": "0.00"}
+    assert updated["amounts"] == {
+        "billed": "8700.00",
+        "accepted": "5800.00",
+        "rejected": "2900.00",
+        "underReview": "0.00",
+    }
     assert billing.app.unsigned_shipments(180) == [settlement["settlementId"]]
 
 
