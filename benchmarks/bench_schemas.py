@@ -1,5 +1,8 @@
 """Measure message-schema validations per second (goal: 10,000/s for valid messages).
 
+Also shipments of 1,000 and 10,000 invoices of one line each (goal: a valid 10,000-invoice
+shipment well under 0.5 s), valid and with one wrong amount deep inside.
+
 Run: `.venv/bin/python benchmarks/bench_schemas.py [iterations]`.
 """
 
@@ -16,6 +19,8 @@ from vsb.schemas import MessageSchemas, load_schemas
 
 ITERATIONS = 20_000
 REQUEST = Path(__file__).resolve().parents[1] / "fixtures/messages/request/valid/new-request.json"
+SHIPMENT_SIZES = (1_000, 10_000)
+SHIPMENT_ROUNDS = 5
 
 
 def rate(schemas: MessageSchemas, message: object, iterations: int) -> float:
@@ -34,8 +39,50 @@ def invalid_copy(message: dict[str, Any]) -> dict[str, Any]:
     return broken
 
 
+def shipment(invoices: int) -> dict[str, Any]:
+    """Return a valid shipment of `invoices` original invoices of one line each."""
+    return {
+        "kind": "shipment", "messageId": "s-bench", "mbe": "76310195930", "zorgkas": 180,
+        "shipmentNumber": "001/202403", "sendDate": "2024-03-10",
+        "totals": {"invoices": invoices, "lines": invoices, "amount": f"{2300 * invoices}.00"},
+        "invoices": [
+            {"invoiceNumber": f"F24-{number:06d}", "type": "original", "insz": "48031402205",
+             "vsbReference": "VSB-2024-0000001",
+             "lines": [{"lineNumber": 1, "code": "773172", "prestationDate": "2024-03-04",
+                        "amount": "2300.00", "personalShare": "0.00"}]}
+            for number in range(1, invoices + 1)
+        ],
+    }  # fmt: skip
+
+
+def seconds_per_shipment(schemas: MessageSchemas, message: object, rounds: int) -> float:
+    """Return the best time of `rounds` validations of `message` as a shipment."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        schemas.validate("shipment", message)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_shipments(schemas: MessageSchemas) -> None:
+    """Print the time and lines/s for valid shipments and for one wrong amount deep inside."""
+    for invoices in SHIPMENT_SIZES:
+        valid = shipment(invoices)
+        assert schemas.validate("shipment", valid) == ()
+        invalid = copy.deepcopy(valid)
+        invalid["invoices"][invoices * 3 // 4]["lines"][0]["amount"] = "2300.5"
+        assert len(schemas.validate("shipment", invalid)) == 1
+        for label, message in (("valid", valid), ("one error", invalid)):
+            took = seconds_per_shipment(schemas, message, SHIPMENT_ROUNDS)
+            print(
+                f"shipment of {invoices:>6,} invoices, {label:<9}: {took * 1000:>7.1f} ms "
+                f"({invoices / took:>9,.0f} lines/s)"
+            )
+
+
 def main() -> None:
-    """Print validations/s for a valid and an invalid request."""
+    """Print validations/s for a valid and an invalid request, and the shipment timings."""
     iterations = int(sys.argv[1]) if len(sys.argv) > 1 else ITERATIONS
     started = time.perf_counter()
     schemas = load_schemas()
@@ -46,6 +93,7 @@ def main() -> None:
     assert schemas.validate("request", invalid) != ()
     print(f"valid request:   {rate(schemas, valid, iterations):>9,.0f} validations/s")
     print(f"invalid request: {rate(schemas, invalid, iterations):>9,.0f} validations/s")
+    bench_shipments(schemas)
 
 
 if __name__ == "__main__":

@@ -356,7 +356,7 @@ def test_skipping_valid_items_explains_a_shipment_exactly_as_plain_jsonschema(
         schemas.schema("shipment"), registry=registry, format_checker=schema_fast.format_checker()
     )
     expected = vsb_schemas._violations(plain.iter_errors(message))
-    assert [v.pointer for v in expected] == [
+    assert sorted({v.pointer for v in expected}) == [
         "/invoices/17/lines/0/creditedLine",
         "/invoices/3",
         "/invoices/3/lines/0",

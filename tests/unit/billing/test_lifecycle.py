@@ -229,3 +229,6 @@ def test_every_settlement_and_payment_order_is_valid_against_its_schema() -> Non
     assert schemas.validate("payment-order", order) == ()
     refused = billing.app.handle(billing.shipment([billing.invoice(1, amount="1.00")]))
     assert schemas.validate("settlement", refused) == ()
+    unreadable = billing.app.handle({"kind": "shipment", "messageId": "x", "mbe": MBE})
+    assert unreadable["status"] == "refused"
+    assert schemas.validate("settlement", unreadable) == ()
