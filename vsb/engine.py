@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -75,9 +76,18 @@ class CentralApplication:
         `sender` is the HCO number the transport authenticated (certificate); in-process
         callers may leave it out, and the message's own `mbe` is then taken as the sender.
         """
-        body = json.dumps(message, sort_keys=True, default=str)
-        digest = hashlib.sha256(body.encode()).hexdigest()
         mbe, message_id = _identity(message)
+        if sender is not None and mbe is not None and sender != mbe:
+            # Neither recorded nor looked up: a forger may not use up, nor read, another
+            # MBE's message ids.
+            return self._document(Verdict.refused(_certificate_error(mbe, sender)),
+                                  _reply_id(message_id))
+        try:
+            body = json.dumps(message, sort_keys=True, default=str)
+        except (TypeError, ValueError):
+            error = Error("REQ-MSG-SCHEMA", "", "the message is not a JSON object with text keys")
+            return self._document(Verdict.refused(error), _reply_id(message_id))
+        digest = hashlib.sha256(body.encode()).hexdigest()
         if mbe is not None and message_id is not None:
             recorded = self.store.recorded_message(mbe, message_id)
             if recorded is not None:
@@ -109,7 +119,7 @@ class CentralApplication:
         if isinstance(message, dict) and message.get("kind") == "shipment":
             return self._shipment(message, sender)
         name, violations = self.schemas.validate_message(message)
-        message_id = _identity(message)[1] or "unidentified"
+        message_id = _reply_id(_identity(message)[1])
         if violations:
             errors = (Error("REQ-MSG-SCHEMA", v.pointer, v.message) for v in violations)
             return self._document(Verdict.refused(*errors), message_id)
@@ -258,9 +268,24 @@ class CentralApplication:
         with self.store.transaction():
             return billing.record_payment(self._staff_context(), order_id, zorgkas, paid_on)
 
-    def status(self, insz: str, day: dt.date) -> dict[str, Any]:
-        """The insurance status of a person, as a plain answer (no message needed)."""
-        return insurance_status(self.store, insz, day).answer("")
+    def status(self, insz: str, day: dt.date, in_reply_to: str = "lookup") -> dict[str, Any]:
+        """The insurance status of a person, as an insurance-status answer."""
+        return insurance_status(self.store, insz, day).answer(in_reply_to)
+
+
+def _certificate_error(mbe: str, sender: str) -> Error:
+    return Error("REQ-MBE-CERTIFICATE", "/mbe",
+                 f"the message names MBE {mbe} but was sent with the certificate of {sender}")
+
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def _reply_id(message_id: str | None) -> str:
+    """The id an answer replies to: the message's, when it is a well-formed id."""
+    if message_id is not None and _MESSAGE_ID.fullmatch(message_id):
+        return message_id
+    return "unidentified"
 
 
 def _identity(message: object) -> tuple[str | None, str | None]:

@@ -1,0 +1,1 @@
+"""Unit tests of the reference engine, one module per requirement area."""
