@@ -1,8 +1,10 @@
 """`vsb run`: play a story of messages and staff decisions through the reference application.
 
 A story is JSON Lines; each line is one step with the moment it happens (`at`) and one of
-`send` (a message from MBE software), `decide` (a staff decision on the message with that
-`messageId`) or `note` (text to print). A step may carry `expect`: the outcome and, for a
+`send` (a message from MBE software, a shipment included), `decide` (a staff decision on the
+message with that `messageId`), `sign` (zorgkas staff sign the shipment sent with that
+`messageId`), `pay` (the zorgkas pays the payment order of that shipment) or `note` (text to
+print). A step may carry `expect`: the outcome and, for a
 refusal or review, the requirement id; `vsb run` reports every step that does not meet it.
 """
 
@@ -46,8 +48,8 @@ def _load(path: Path) -> list[tuple[int, dict[str, Any]]]:
             step = json.loads(text)
         except json.JSONDecodeError as exc:
             raise StoryError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(step, dict) or not ({"send", "decide", "note"} & set(step)):
-            raise StoryError(f"{path}:{number}: a step needs one of send, decide, note")
+        if not isinstance(step, dict) or not (set(_ACTIONS) & set(step)):
+            raise StoryError(f"{path}:{number}: a step needs one of {', '.join(_ACTIONS)}")
         if "note" not in step and not isinstance(step.get("at"), str):
             raise StoryError(f"{path}:{number}: field 'at' (ISO date or date-time) is missing")
         steps.append((number, step))
@@ -61,7 +63,14 @@ def _moment(path: Path, number: int, text: str) -> dt.datetime:
         raise StoryError(f"{path}:{number}: field 'at': {text!r} is not an ISO date") from None
 
 
+_ACTIONS = ("send", "decide", "sign", "pay", "note")
+
+
 def _summary(answer: dict[str, Any]) -> tuple[str, str, str]:
+    if answer.get("kind") == "settlement":
+        return _settlement_summary(answer)
+    if answer.get("kind") == "payment-order":
+        return "paid" if answer["paidOn"] else "ordered", f"{answer['amount']} EUR", ""
     outcome = answer.get("outcome") or answer.get("status", "?")
     if answer.get("errors"):
         detail = ", ".join(e["requirement"] for e in answer["errors"])
@@ -73,6 +82,18 @@ def _summary(answer: dict[str, Any]) -> tuple[str, str, str]:
         detail = answer.get("vsbReference", "") or str(answer.get("zorgkas", ""))
         requirement = ""
     return outcome, detail, requirement
+
+
+def _settlement_summary(settlement: dict[str, Any]) -> tuple[str, str, str]:
+    amounts = settlement["amounts"]
+    detail = f"{amounts['accepted']} of {amounts['billed']} EUR accepted"
+    found = [e["requirement"] for e in settlement["errors"]]
+    for invoice in settlement["invoices"]:
+        found += [e["requirement"] for e in invoice["errors"]]
+        found += [e["requirement"] for line in invoice["lines"] for e in line["errors"]]
+    if found:
+        detail += "; " + ", ".join(dict.fromkeys(found))
+    return settlement["status"], detail, found[0] if found else ""
 
 
 def _decide(app: CentralApplication, step: dict[str, Any]) -> dict[str, Any]:
@@ -88,16 +109,12 @@ def _decide(app: CentralApplication, step: dict[str, Any]) -> dict[str, Any]:
 def play(app: CentralApplication, clock: FixedClock, path: Path) -> list[StepResult]:
     """Play every step of a story; returns what each produced."""
     results = []
+    answers: dict[str, dict[str, Any]] = {}  # by messageId, and payment orders by shipment
     for number, step in _load(path):
         if "note" in step:
             continue
         clock.set(_moment(path, number, step["at"]))
-        if "send" in step:
-            answer = app.handle(step["send"])
-            what = f"{step['send'].get('kind', '?')} {step['send'].get('messageId', '')}"
-        else:
-            answer = _decide(app, step)
-            what = f"decision on {step['decide']['messageId']}"
+        answer, what = _act(app, step, answers)
         outcome, detail, requirement = _summary(answer)
         expect = step.get("expect")
         met = expect is None or (
@@ -107,6 +124,33 @@ def play(app: CentralApplication, clock: FixedClock, path: Path) -> list[StepRes
         expected = None if expect is None else " ".join(str(v) for v in expect.values())
         results.append(StepResult(number, step["at"], what, outcome, detail, expected, met))
     return results
+
+
+def _act(
+    app: CentralApplication, step: dict[str, Any], answers: dict[str, dict[str, Any]]
+) -> tuple[dict[str, Any], str]:
+    if "send" in step:
+        answer = app.handle(step["send"])
+        answers[str(step["send"].get("messageId"))] = answer
+        return answer, f"{step['send'].get('kind', '?')} {step['send'].get('messageId', '')}"
+    if "decide" in step:
+        return _decide(app, step), f"decision on {step['decide']['messageId']}"
+    order = step.get("sign") or step["pay"]
+    shipment = answers.get(order["messageId"])
+    if shipment is None or "settlementId" not in shipment:
+        raise StoryError(f"no shipment {order['messageId']} was sent earlier in the story")
+    if "sign" in step:
+        settlement, payment = app.sign(shipment["settlementId"], order["zorgkas"], order["staff"])
+        answers[f"order:{order['messageId']}"] = payment
+        return settlement, f"signature of {order['messageId']}"
+    payment = answers[f"order:{order['messageId']}"]
+    paid = app.record_payment(payment["orderId"], order["zorgkas"], clock_day(app))
+    return paid, f"payment of {order['messageId']}"
+
+
+def clock_day(app: CentralApplication) -> dt.date:
+    """The application's current day."""
+    return app.clock.now().date()
 
 
 @command("run")
