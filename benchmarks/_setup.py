@@ -8,15 +8,13 @@ from typing import Any
 
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
-from vsb.identifiers import make_riziv
 from vsb.mbes import load_mbes
 from vsb.store import Store
-from vsb.synthetic import synthetic_registry
+from vsb.synthetic import sample_request, synthetic_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 MBE = "76310195930"
 START = dt.date(2024, 3, 1)
-GP = make_riziv(12345, 3)
 
 
 def application(members: int, store: Store | None = None) -> tuple[CentralApplication, FixedClock]:
@@ -37,21 +35,4 @@ def insz_of(app: CentralApplication, count: int) -> list[str]:
 
 def request(insz: str, message_id: str) -> dict[str, Any]:
     """A correct request of type new, started on START."""
-    return {
-        "kind": "request",
-        "messageId": message_id,
-        "mbe": MBE,
-        "insz": insz,
-        "begeleiding": {
-            "requestType": "new",
-            "startDate": START.isoformat(),
-            "contactPerson": {"name": "An Peeters"},
-            "medical": {
-                "gp": {"name": "Dr. Jan Claes", "riziv": GP},
-                "diagnosis": "onco-lung",
-                "referral": "gp",
-                "origin": "home-with-family",
-            },
-            "accidentCode": "none",
-        },
-    }
+    return sample_request(MBE, insz, START, message_id)

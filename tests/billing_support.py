@@ -10,9 +10,8 @@ from typing import Any
 
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
-from vsb.identifiers import make_riziv
 from vsb.mbes import load_mbes
-from vsb.synthetic import synthetic_registry
+from vsb.synthetic import sample_request, synthetic_registry
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MBE = "76310195930"  # tariff 2900.00 full, 1450.00 reduced until 2024-10-31
@@ -20,7 +19,6 @@ OTHER_MBE = "76310294930"
 FULL = "773172"
 REDUCED = "773194"
 START = dt.date(2024, 3, 1)
-GP = make_riziv(12345, 3)
 
 
 @dataclass
@@ -126,24 +124,7 @@ class Billing:
 
 def request(insz: str, start: dt.date, message_id: str, mbe: str = MBE) -> dict[str, Any]:
     """A correct request of type new."""
-    return {
-        "kind": "request",
-        "messageId": message_id,
-        "mbe": mbe,
-        "insz": insz,
-        "begeleiding": {
-            "requestType": "new",
-            "startDate": start.isoformat(),
-            "contactPerson": {"name": "An Peeters"},
-            "medical": {
-                "gp": {"name": "Dr. Jan Claes", "riziv": GP},
-                "diagnosis": "onco-lung",
-                "referral": "gp",
-                "origin": "home-with-family",
-            },
-            "accidentCode": "none",
-        },
-    }
+    return sample_request(mbe, insz, start, message_id)
 
 
 def billing_app(

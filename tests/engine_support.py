@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from vsb.schemas import load_schemas
+from vsb.synthetic import SAMPLE_GP, sample_request
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 
-GP_RIZIV = "11234578003"
+GP_RIZIV = SAMPLE_GP
 """A valid physician's RIZIV number (mod 97)."""
 
 NO_COT_MBE = "76999984930"
@@ -72,26 +73,9 @@ def request(
     **begeleiding: Any,
 ) -> dict[str, Any]:
     """A schema-valid request; keyword arguments replace fields of `begeleiding`."""
-    body: dict[str, Any] = {
-        "requestType": request_type,
-        "startDate": _iso(start),
-        "contactPerson": {"name": "An Peeters", "phone": "+32 9 123 45 67"},
-        "medical": {
-            "gp": {"name": "Dr. Jan Claes", "riziv": GP_RIZIV},
-            "diagnosis": "onco-lung",
-            "referral": "gp",
-            "origin": "home-with-family",
-        },
-        "accidentCode": "none",
-    }
-    body.update(begeleiding)
-    return {
-        "kind": "request",
-        "messageId": message_id or next_id("rq"),
-        "mbe": mbe,
-        "insz": insz,
-        "begeleiding": body,
-    }
+    return sample_request(
+        mbe, insz, start, message_id or next_id("rq"), request_type, **begeleiding
+    )
 
 
 def with_gp(message: dict[str, Any], riziv: str) -> dict[str, Any]:

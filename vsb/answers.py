@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -45,16 +46,6 @@ class Verdict:
         return Verdict("refused", errors=errors)
 
 
-class Refusal(Exception):
-    """Raised inside processing to abandon a message; carries the errors."""
-
-    def __init__(self, *errors: Error) -> None:
-        super().__init__(
-            "; ".join(f"{e.requirement} at {e.pointer or '/'}: {e.message}" for e in errors)
-        )
-        self.errors = errors
-
-
 def answer_document(
     verdict: Verdict, answer_id: str, in_reply_to: str, answered_at: str
 ) -> dict[str, Any]:
@@ -77,3 +68,13 @@ def answer_document(
     if verdict.errors:
         document["errors"] = [error.as_dict() for error in verdict.errors]
     return document
+
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def reply_id(message_id: object) -> str:
+    """The id an answer replies to: the message's, when it is a well-formed id."""
+    if isinstance(message_id, str) and _MESSAGE_ID.fullmatch(message_id):
+        return message_id
+    return "unidentified"

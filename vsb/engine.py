@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from vsb.answers import Error, Verdict, answer_document
+from vsb.answers import Error, Verdict, answer_document, reply_id
 from vsb.billing import ledger
 from vsb.billing import staff as billing
 from vsb.billing.checks import BillingError
@@ -80,13 +79,14 @@ class CentralApplication:
         if sender is not None and mbe is not None and sender != mbe:
             # Neither recorded nor looked up: a forger may not use up, nor read, another
             # MBE's message ids.
-            return self._document(Verdict.refused(_certificate_error(mbe, sender)),
-                                  _reply_id(message_id))
+            return self._document(
+                Verdict.refused(_certificate_error(mbe, sender)), reply_id(message_id)
+            )
         try:
             body = json.dumps(message, sort_keys=True, default=str)
         except (TypeError, ValueError):
             error = Error("REQ-MSG-SCHEMA", "", "the message is not a JSON object with text keys")
-            return self._document(Verdict.refused(error), _reply_id(message_id))
+            return self._document(Verdict.refused(error), reply_id(message_id))
         digest = hashlib.sha256(body.encode()).hexdigest()
         if mbe is not None and message_id is not None:
             recorded = self.store.recorded_message(mbe, message_id)
@@ -119,7 +119,7 @@ class CentralApplication:
         if isinstance(message, dict) and message.get("kind") == "shipment":
             return self._shipment(message, sender)
         name, violations = self.schemas.validate_message(message)
-        message_id = _reply_id(_identity(message)[1])
+        message_id = reply_id(_identity(message)[1])
         if violations:
             errors = (Error("REQ-MSG-SCHEMA", v.pointer, v.message) for v in violations)
             return self._document(Verdict.refused(*errors), message_id)
@@ -142,14 +142,14 @@ class CentralApplication:
         violations = self.schemas.validate("shipment", message)
         if violations:
             errors = [BillingError("B", "REQ-BL-SCHEMA", v.pointer, v.message) for v in violations]
-            return refused_settlement(message, settlement_id, issued_at, errors)
+            return refused_settlement(self.rulebook(), message, settlement_id, issued_at, errors)
         ctx = Context(self.store, self.rulebook(), self.clock.now().date(), message["mbe"])
         sender_error = self._sender_error(ctx, sender)
         if sender_error is not None:
             error = BillingError(
                 "B", sender_error.requirement, sender_error.pointer, sender_error.message
             )
-            return refused_settlement(message, settlement_id, issued_at, [error])
+            return refused_settlement(self.rulebook(), message, settlement_id, issued_at, [error])
         return process_shipment(ctx, message, settlement_id, issued_at)
 
     def _verdict(self, ctx: Context, message: dict[str, Any]) -> Verdict:
@@ -274,18 +274,11 @@ class CentralApplication:
 
 
 def _certificate_error(mbe: str, sender: str) -> Error:
-    return Error("REQ-MBE-CERTIFICATE", "/mbe",
-                 f"the message names MBE {mbe} but was sent with the certificate of {sender}")
-
-
-_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-
-
-def _reply_id(message_id: str | None) -> str:
-    """The id an answer replies to: the message's, when it is a well-formed id."""
-    if message_id is not None and _MESSAGE_ID.fullmatch(message_id):
-        return message_id
-    return "unidentified"
+    return Error(
+        "REQ-MBE-CERTIFICATE",
+        "/mbe",
+        f"the message names MBE {mbe} but was sent with the certificate of {sender}",
+    )
 
 
 def _identity(message: object) -> tuple[str | None, str | None]:

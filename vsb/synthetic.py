@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from vsb.identifiers import make_rrn
 from vsb.membership import Affiliation, Person, RegistrySnapshot
@@ -47,3 +48,38 @@ def synthetic_registry(
             for i, p in enumerate(people)
         ),
     )
+
+
+SAMPLE_GP = "11234578003"  # a physician's RIZIV number (mod 97)
+
+
+def sample_request(
+    mbe: str,
+    insz: str,
+    start: dt.date | str,
+    message_id: str,
+    request_type: str = "new",
+    **begeleiding: Any,
+) -> dict[str, Any]:
+    """A schema-valid request with plausible content; keyword arguments replace fields of
+    `begeleiding`."""
+    body: dict[str, Any] = {
+        "requestType": request_type,
+        "startDate": start if isinstance(start, str) else start.isoformat(),
+        "contactPerson": {"name": "An Peeters", "phone": "+32 9 123 45 67"},
+        "medical": {
+            "gp": {"name": "Dr. Jan Claes", "riziv": SAMPLE_GP},
+            "diagnosis": "onco-lung",
+            "referral": "gp",
+            "origin": "home-with-family",
+        },
+        "accidentCode": "none",
+        **begeleiding,
+    }
+    return {
+        "kind": "request",
+        "messageId": message_id,
+        "mbe": mbe,
+        "insz": insz,
+        "begeleiding": body,
+    }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+from vsb.answers import reply_id
 from vsb.billing import ledger
 from vsb.billing.checks import (
     BillingError,
@@ -18,6 +20,7 @@ from vsb.billing.rules import billing_rules
 from vsb.billing.settlement import render
 from vsb.context import Context, parse_date
 from vsb.insurance import insurance_statuses
+from vsb.rulebook import Rulebook
 
 
 def _b(requirement: str, pointer: str, message: str) -> BillingError:
@@ -153,19 +156,32 @@ def process_shipment(
 
 
 def refused_settlement(
-    message: dict[str, Any], settlement_id: str, issued_at: str, errors: list[BillingError]
+    rulebook: Rulebook,
+    message: dict[str, Any],
+    settlement_id: str,
+    issued_at: str,
+    errors: list[BillingError],
 ) -> dict[str, Any]:
-    """The settlement of a shipment refused before its content could be read."""
-    message = message if isinstance(message, dict) else {}
+    """The settlement of a shipment refused before its content could be read.
+
+    Header fields that are missing or malformed are answered with placeholders that say so
+    (`unidentified`, `unknown`, 00000000000) and a zorgkas it does not name validly with the
+    rulebook's default zorgkas, so that the settlement itself is always schema-valid.
+    """
+    zorgkas = message.get("zorgkas")
+    mbe = message.get("mbe")
+    number = message.get("shipmentNumber")
     return {
         "kind": "settlement",
         "settlementId": settlement_id,
-        "inReplyTo": _text(message.get("messageId"), "unidentified"),
-        "shipmentNumber": _text(message.get("shipmentNumber"), "unknown"),
-        "mbe": _text(message.get("mbe"), "00000000000"),
-        "zorgkas": message.get("zorgkas")
-        if message.get("zorgkas") in range(180, 681, 100)
-        else 680,
+        "inReplyTo": reply_id(message.get("messageId")),
+        "shipmentNumber": number
+        if isinstance(number, str) and _NUMBER.fullmatch(number)
+        else "unknown",
+        "mbe": mbe if isinstance(mbe, str) and _HCO.fullmatch(mbe) else "00000000000",
+        "zorgkas": zorgkas
+        if zorgkas in rulebook.zorgkassen
+        else int(rulebook.value("review_zorgkas_default")),
         "issuedAt": issued_at,
         "status": "refused",
         "errors": [error.as_dict() for error in errors],
@@ -179,8 +195,8 @@ def refused_settlement(
     }
 
 
-def _text(value: object, default: str) -> str:
-    return value if isinstance(value, str) and value else default
+_NUMBER = re.compile(r"[A-Za-z0-9/._-]{1,20}")
+_HCO = re.compile(r"[0-9]{11}")
 
 
 def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, Any]) -> int:
