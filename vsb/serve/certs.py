@@ -51,11 +51,16 @@ class Issued:
     def write(self, stem: Path) -> None:
         """Write `<stem>.pem` (certificate) and `<stem>.key` (unencrypted PKCS#8 key)."""
         stem.with_suffix(".pem").write_bytes(
-            self.certificate.public_bytes(serialization.Encoding.PEM))
+            self.certificate.public_bytes(serialization.Encoding.PEM)
+        )
         key_file = stem.with_suffix(".key")
-        key_file.write_bytes(self.key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
+        key_file.write_bytes(
+            self.key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
         key_file.chmod(0o600)
 
     @classmethod
@@ -76,37 +81,64 @@ class Issued:
 def make_ca(name: str = "VSB sandbox test CA", days: int = 3650) -> Issued:
     """A self-signed test CA."""
     key = new_key()
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "vsb-harness")])
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "vsb-harness"),
+        ]
+    )
     now = dt.datetime.now(dt.UTC)
     certificate = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                     False), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
         .sign(key, hashes.SHA256())
     )
     return Issued(certificate, key)
 
 
-def issue(ca: Issued, serial_number: str, common_name: str, days: int = 365,
-          key_kind: str = "ec", not_before: dt.datetime | None = None,
-          dns_names: Iterable[str] = ()) -> Issued:
+def issue(
+    ca: Issued,
+    serial_number: str,
+    common_name: str,
+    days: int = 365,
+    key_kind: str = "ec",
+    not_before: dt.datetime | None = None,
+    dns_names: Iterable[str] = (),
+) -> Issued:
     """A leaf certificate signed by `ca`, binding `serial_number` (HCO or staff subject)."""
     key = new_key(key_kind)
     start = not_before or dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-                         x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number)])
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number),
+        ]
+    )
     builder = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(ca.certificate.subject)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca.certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH,
-                                              ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.CLIENT_AUTH, ExtendedKeyUsageOID.SERVER_AUTH]
+            ),
+            critical=False,
+        )
     )
     names = list(dns_names)
     if names:
@@ -139,16 +171,28 @@ class ClientIdentity:
         """The identity in `<stem>.pem` and `<stem>.key` (see `Issued.read`)."""
         return cls(Issued.read(stem))
 
-    def assertion(self, audience: str, lifetime: int = 60, issued_at: float | None = None,
-                  subject: str | None = None) -> str:
+    def assertion(
+        self,
+        audience: str,
+        lifetime: int = 60,
+        issued_at: float | None = None,
+        subject: str | None = None,
+    ) -> str:
         """A fresh compact JWS proving this identity to `audience`, valid `lifetime` seconds."""
         now = int(time.time() if issued_at is None else issued_at)
         claim = subject or self.subject
         header = {"alg": self.algorithm, "typ": "JWT", "x5c": [self._x5c]}
-        payload = {"iss": claim, "sub": claim, "aud": audience, "iat": now,
-                   "exp": now + lifetime, "jti": uuid.uuid4().hex}
-        signing_input = ".".join(_b64url(json.dumps(part, separators=(",", ":")).encode())
-                                 for part in (header, payload))
+        payload = {
+            "iss": claim,
+            "sub": claim,
+            "aud": audience,
+            "iat": now,
+            "exp": now + lifetime,
+            "jti": uuid.uuid4().hex,
+        }
+        signing_input = ".".join(
+            _b64url(json.dumps(part, separators=(",", ":")).encode()) for part in (header, payload)
+        )
         return f"{signing_input}.{_b64url(self._sign(signing_input.encode()))}"
 
     def _sign(self, data: bytes) -> bytes:
@@ -163,8 +207,9 @@ class ClientIdentity:
         return {"Authorization": f"Bearer {self.assertion(audience)}"}
 
 
-def write_test_pki(out: Path, mbes: Iterable[tuple[str, str]], staff: Iterable[str] = ("s1",),
-                   days: int = 365) -> list[Path]:
+def write_test_pki(
+    out: Path, mbes: Iterable[tuple[str, str]], staff: Iterable[str] = ("s1",), days: int = 365
+) -> list[Path]:
     """Write a CA (kept when `out` has one), a server certificate and the client certificates.
 
     `mbes` are (HCO number, name) pairs; every zorgkas gets each staff id in `staff`. Returns
@@ -175,10 +220,15 @@ def write_test_pki(out: Path, mbes: Iterable[tuple[str, str]], staff: Iterable[s
     ca = Issued.read(ca_stem) if ca_stem.with_suffix(".key").is_file() else make_ca()
     ca.write(ca_stem)
     written = [ca_stem.with_suffix(".pem")]
-    leaves = [("server", "localhost", "vsb sandbox server", ("localhost",))]
+    leaves: list[tuple[str, str, str, tuple[str, ...]]] = [
+        ("server", "localhost", "vsb sandbox server", ("localhost",))
+    ]
     leaves += [(f"mbe-{hco}", hco, name, ()) for hco, name in mbes]
-    leaves += [(f"staff-{kas}-{sid}", staff_subject(kas, sid), f"staff {sid} of zorgkas {kas}",
-                ()) for kas in ZORGKASSEN for sid in staff]
+    leaves += [
+        (f"staff-{kas}-{sid}", staff_subject(kas, sid), f"staff {sid} of zorgkas {kas}", ())
+        for kas in ZORGKASSEN
+        for sid in staff
+    ]
     for stem, serial, name, dns in leaves:
         issue(ca, serial, name, days, dns_names=dns).write(out / stem)
         written.append((out / stem).with_suffix(".pem"))

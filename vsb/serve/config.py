@@ -42,17 +42,24 @@ class ServeConfig:
                 a clock without test control, or a non-positive body limit.
         """
         if self.ca is None and not self.insecure_dev_tokens:
-            raise ServeConfigError("--ca: no CA to verify client assertions; create one with "
-                                   "`vsb certs` or switch on --insecure-dev-tokens")
+            raise ServeConfigError(
+                "--ca: no CA to verify client assertions; create one with "
+                "`vsb certs` or switch on --insecure-dev-tokens"
+            )
         if self.ca is not None and not self.ca.is_file():
-            raise ServeConfigError(f"--ca {self.ca}: no such file; create it with `vsb certs` "
-                                   "or pass the CA certificate (PEM) that signs client "
-                                   "certificates")
+            raise ServeConfigError(
+                f"--ca {self.ca}: no such file; create it with `vsb certs` "
+                "or pass the CA certificate (PEM) that signs client "
+                "certificates"
+            )
         if self.fixtures is not None and not (self.fixtures / "mbes.toml").is_file():
-            raise ServeConfigError(f"--fixtures {self.fixtures}: no mbes.toml there; pass the "
-                                   "fixtures folder or --no-fixtures")
+            raise ServeConfigError(
+                f"--fixtures {self.fixtures}: no mbes.toml there; pass the "
+                "fixtures folder or --no-fixtures"
+            )
         if self.start_clock is not None and not self.test_control:
-            raise ServeConfigError("--clock needs --test-control: the real service reads the "
-                                   "system clock")
+            raise ServeConfigError(
+                "--clock needs --test-control: the real service reads the system clock"
+            )
         if self.max_body <= 0:
             raise ServeConfigError(f"--max-body {self.max_body}: must be a positive byte count")

@@ -62,8 +62,9 @@ def _b64decode(part: str, what: str) -> bytes:
     try:
         return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
     except (binascii.Error, ValueError):
-        raise unauthenticated(f"the assertion's {what} is not base64url", "assertion-format")\
-            from None
+        raise unauthenticated(
+            f"the assertion's {what} is not base64url", "assertion-format"
+        ) from None
 
 
 def _json_part(part: str, what: str) -> dict[str, Any]:
@@ -79,8 +80,9 @@ def _json_part(part: str, what: str) -> dict[str, Any]:
 class AssertionVerifier:
     """Checks client assertions against one trusted CA, remembering the `jti`s it saw."""
 
-    def __init__(self, ca: x509.Certificate, audience: str,
-                 now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, ca: x509.Certificate, audience: str, now: Callable[[], float] = time.time
+    ) -> None:
         self.ca = ca
         self.audience = audience
         self.now = now
@@ -98,23 +100,29 @@ class AssertionVerifier:
         """
         parts = token.split(".")
         if len(parts) != 3:
-            raise unauthenticated("the assertion is not a compact JWS (three parts)",
-                                  "assertion-format")
+            raise unauthenticated(
+                "the assertion is not a compact JWS (three parts)", "assertion-format"
+            )
         header, payload = _json_part(parts[0], "header"), _json_part(parts[1], "payload")
         certificate, subject = self._certificate(header)
         self._check_signature(header, certificate, parts)
         self._check_claims(payload, subject)
         identity = identity_of(subject)
         if identity is None:
-            raise unauthenticated(f"the certificate subject {subject!r} is neither an HCO "
-                                  "number nor staff:<zorgkas>:<id>", "subject")
+            raise unauthenticated(
+                f"the certificate subject {subject!r} is neither an HCO "
+                "number nor staff:<zorgkas>:<id>",
+                "subject",
+            )
         return identity
 
     def _certificate(self, header: dict[str, Any]) -> tuple[x509.Certificate, str]:
         chain = header.get("x5c")
         if not isinstance(chain, list) or not chain or not isinstance(chain[0], str):
-            raise unauthenticated("the assertion header needs x5c, the certificate (base64 "
-                                  "DER) first", "certificate-chain")
+            raise unauthenticated(
+                "the assertion header needs x5c, the certificate (base64 DER) first",
+                "certificate-chain",
+            )
         cached = self._certificates.get(chain[0])
         if cached is None:
             cached = self._trusted(chain[0])
@@ -122,10 +130,14 @@ class AssertionVerifier:
                 self._certificates[chain[0]] = cached
         now = self.now()
         certificate = cached[0]
-        if not (certificate.not_valid_before_utc.timestamp() <= now
-                <= certificate.not_valid_after_utc.timestamp()):
-            raise unauthenticated("the certificate is not valid at this moment",
-                                  "certificate-expired")
+        if not (
+            certificate.not_valid_before_utc.timestamp()
+            <= now
+            <= certificate.not_valid_after_utc.timestamp()
+        ):
+            raise unauthenticated(
+                "the certificate is not valid at this moment", "certificate-expired"
+            )
         return cached
 
     def _trusted(self, encoded: str) -> tuple[x509.Certificate, str]:
@@ -133,17 +145,21 @@ class AssertionVerifier:
             certificate = x509.load_der_x509_certificate(base64.b64decode(encoded))
             certificate.verify_directly_issued_by(self.ca)
         except (ValueError, TypeError, InvalidSignature, binascii.Error):
-            raise unauthenticated("the certificate in x5c was not issued by the trusted CA",
-                                  "certificate-chain") from None
+            raise unauthenticated(
+                "the certificate in x5c was not issued by the trusted CA", "certificate-chain"
+            ) from None
         attributes = certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
         if len(attributes) != 1:
-            raise unauthenticated("the certificate subject needs exactly one serialNumber "
-                                  "(the HCO number or staff:<zorgkas>:<id>)",
-                                  "certificate-subject")
+            raise unauthenticated(
+                "the certificate subject needs exactly one serialNumber "
+                "(the HCO number or staff:<zorgkas>:<id>)",
+                "certificate-subject",
+            )
         return certificate, str(attributes[0].value)
 
-    def _check_signature(self, header: dict[str, Any], certificate: x509.Certificate,
-                         parts: list[str]) -> None:
+    def _check_signature(
+        self, header: dict[str, Any], certificate: x509.Certificate, parts: list[str]
+    ) -> None:
         signature = _b64decode(parts[2], "signature")
         data = f"{parts[0]}.{parts[1]}".encode()
         key = certificate.public_key()
@@ -152,48 +168,60 @@ class AssertionVerifier:
             if algorithm == "ES256" and isinstance(key, ec.EllipticCurvePublicKey):
                 if len(signature) != 64:
                     raise InvalidSignature
-                der = encode_dss_signature(int.from_bytes(signature[:32], "big"),
-                                           int.from_bytes(signature[32:], "big"))
+                der = encode_dss_signature(
+                    int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                )
                 key.verify(der, data, ec.ECDSA(hashes.SHA256()))
             elif algorithm == "RS256" and isinstance(key, rsa.RSAPublicKey):
                 key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
             else:
-                raise unauthenticated(f"alg {algorithm!r} does not fit the certificate's key; "
-                                      "use ES256 (EC P-256) or RS256 (RSA)", "algorithm")
+                raise unauthenticated(
+                    f"alg {algorithm!r} does not fit the certificate's key; "
+                    "use ES256 (EC P-256) or RS256 (RSA)",
+                    "algorithm",
+                )
         except InvalidSignature:
-            raise unauthenticated("the assertion's signature does not verify with the "
-                                  "certificate's key", "signature") from None
+            raise unauthenticated(
+                "the assertion's signature does not verify with the certificate's key", "signature"
+            ) from None
 
     def _check_claims(self, claims: dict[str, Any], subject: str) -> None:
         if claims.get("iss") != subject or claims.get("sub") != subject:
-            raise unauthenticated(f"iss and sub must both be {subject!r}, the certificate's "
-                                  "serialNumber", "certificate-subject")
+            raise unauthenticated(
+                f"iss and sub must both be {subject!r}, the certificate's serialNumber",
+                "certificate-subject",
+            )
         audience = claims.get("aud")
         if audience != self.audience and not (
-                isinstance(audience, list) and self.audience in audience):
+            isinstance(audience, list) and self.audience in audience
+        ):
             raise unauthenticated(f"aud must be {self.audience!r}", "audience")
         issued, expires, jti = claims.get("iat"), claims.get("exp"), claims.get("jti")
         if not isinstance(issued, int | float) or not isinstance(expires, int | float):
             raise unauthenticated("iat and exp (seconds since 1970) are required", "lifetime")
         now = self.now()
         if expires <= now:
-            raise unauthenticated("the assertion has expired; make a new one per request",
-                                  "expired")
+            raise unauthenticated(
+                "the assertion has expired; make a new one per request", "expired"
+            )
         if issued > now + CLOCK_SKEW:
             raise unauthenticated("the assertion's iat lies in the future", "not-yet-valid")
         if expires - issued > ASSERTION_MAX_LIFETIME:
-            raise unauthenticated(f"an assertion may live at most {ASSERTION_MAX_LIFETIME} s "
-                                  "(exp - iat)", "lifetime")
+            raise unauthenticated(
+                f"an assertion may live at most {ASSERTION_MAX_LIFETIME} s (exp - iat)", "lifetime"
+            )
         if not isinstance(jti, str) or not 8 <= len(jti) <= 128:
-            raise unauthenticated("jti (8 to 128 characters, unique per assertion) is "
-                                  "required", "replay")
+            raise unauthenticated(
+                "jti (8 to 128 characters, unique per assertion) is required", "replay"
+            )
         self._remember(jti, float(expires), now)
 
     def _remember(self, jti: str, expires: float, now: float) -> None:
         with self._lock:
             if jti in self._seen:
-                raise unauthenticated("this assertion (jti) was used before; make a new one "
-                                      "per request", "replay")
+                raise unauthenticated(
+                    "this assertion (jti) was used before; make a new one per request", "replay"
+                )
             if len(self._seen) > 100_000:
                 self._seen = {k: v for k, v in self._seen.items() if v > now}
             self._seen[jti] = expires
@@ -213,8 +241,9 @@ class Authenticator:
             ProblemError: 401 when the header is missing, not Bearer, or does not verify.
         """
         if not authorization:
-            raise unauthenticated("no identity: send Authorization: Bearer <client assertion>",
-                                  "required")
+            raise unauthenticated(
+                "no identity: send Authorization: Bearer <client assertion>", "required"
+            )
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise unauthenticated("the Authorization scheme must be Bearer", "scheme")
@@ -222,18 +251,17 @@ class Authenticator:
         if token.startswith("dev:"):
             return self._dev(token.removeprefix("dev:"))
         if self.verifier is None:
-            raise unauthenticated("this service takes only dev tokens (dev:<subject>)",
-                                  "scheme")
+            raise unauthenticated("this service takes only dev tokens (dev:<subject>)", "scheme")
         return self.verifier.verify(token)
 
     def _dev(self, subject: str) -> Identity:
         if not self.dev_tokens:
-            raise unauthenticated("plain dev tokens are off; send a client assertion",
-                                  "dev-token")
+            raise unauthenticated("plain dev tokens are off; send a client assertion", "dev-token")
         identity = identity_of(subject)
         if identity is None:
-            raise unauthenticated("a dev token is dev:<HCO number> or "
-                                  "dev:staff:<zorgkas>:<id>", "subject")
+            raise unauthenticated(
+                "a dev token is dev:<HCO number> or dev:staff:<zorgkas>:<id>", "subject"
+            )
         return identity
 
 

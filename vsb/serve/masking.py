@@ -26,6 +26,11 @@ class InszMaskFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Mask the record in place and keep it."""
+        values = record.args.values() if isinstance(record.args, dict) else record.args or ()
+        if any(isinstance(v, int) and _ELEVEN_DIGITS.search(str(v)) for v in values):
+            # A number cannot hold the mask: format the message now and mask the text.
+            record.msg, record.args = mask_insz(record.getMessage()), None
+            return True
         if isinstance(record.msg, str):
             record.msg = mask_insz(record.msg)
         if isinstance(record.args, tuple):
@@ -44,12 +49,7 @@ class MaskingFormatter(logging.Formatter):
 
 
 def _masked(value: object) -> object:
-    if isinstance(value, str):
-        return mask_insz(value)
-    if isinstance(value, int) and not isinstance(value, bool) and _ELEVEN_DIGITS.search(
-            str(value)):
-        return mask_insz(str(value))
-    return value
+    return mask_insz(value) if isinstance(value, str) else value
 
 
 def log_config(level: str = "info") -> dict[str, object]:
@@ -57,26 +57,33 @@ def log_config(level: str = "info") -> dict[str, object]:
     masked = {"()": "vsb.serve.masking.InszMaskFilter"}
 
     def handler(formatter: str) -> dict[str, object]:
-        return {"class": "logging.StreamHandler", "formatter": formatter,
-                "stream": "ext://sys.stderr", "filters": ["insz"]}
+        return {
+            "class": "logging.StreamHandler",
+            "formatter": formatter,
+            "stream": "ext://sys.stderr",
+            "filters": ["insz"],
+        }
 
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {"insz": masked},
         "formatters": {
-            "default": {"()": "vsb.serve.masking.MaskingFormatter",
-                        "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-            "access": {"()": "uvicorn.logging.AccessFormatter", "use_colors": False,
-                       "fmt": '%(asctime)s access %(client_addr)s "%(request_line)s" '
-                              "%(status_code)s"},
+            "default": {
+                "()": "vsb.serve.masking.MaskingFormatter",
+                "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+            },
+            "access": {
+                "()": "uvicorn.logging.AccessFormatter",
+                "use_colors": False,
+                "fmt": '%(asctime)s access %(client_addr)s "%(request_line)s" %(status_code)s',
+            },
         },
         "handlers": {"default": handler("default"), "access": handler("access")},
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": level.upper(), "propagate": False},
             "uvicorn.error": {"level": level.upper()},
-            "uvicorn.access": {"handlers": ["access"], "level": level.upper(),
-                               "propagate": False},
+            "uvicorn.access": {"handlers": ["access"], "level": level.upper(), "propagate": False},
             "vsb": {"handlers": ["default"], "level": level.upper(), "propagate": False},
         },
     }

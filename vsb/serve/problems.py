@@ -76,8 +76,11 @@ class ProblemError(Exception):
 
 def invalid(detail: str, errors: Iterable[FieldError], status: int = 422) -> ProblemError:
     """A request body that breaks its schema (422) or is not JSON at all (400)."""
-    slug, title = ("invalid-json", "Malformed JSON") if status == 400 else (
-        "schema-violation", "Schema violation")
+    slug, title = (
+        ("invalid-json", "Malformed JSON")
+        if status == 400
+        else ("schema-violation", "Schema violation")
+    )
     return ProblemError(Problem(status, slug, title, detail, tuple(errors)))
 
 
@@ -101,5 +104,6 @@ def not_found(detail: str) -> ProblemError:
 def conflict(detail: str, requirement: str) -> ProblemError:
     """A staff action the current state does not allow (409)."""
     error = FieldError("", requirement, detail)
-    return ProblemError(Problem(409, "staff-action-refused", "Staff action refused", detail,
-                                (error,), requirement))
+    return ProblemError(
+        Problem(409, "staff-action-refused", "Staff action refused", detail, (error,), requirement)
+    )

@@ -1,0 +1,189 @@
+"""Test control (`--test-control` only): set the clock, load persons and MBEs, reset.
+
+A conformance harness drives any central application through these; the real platform has
+none of them. They need no identity: the sandbox binds loopback unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from vsb.clock import FixedClock
+from vsb.mbes import Mbe
+from vsb.membership import Affiliation, Person, RegistrySnapshot
+from vsb.schemas import SchemaViolation
+from vsb.serve.bodies import schema_problem
+from vsb.serve.mbe_routes import service_of
+from vsb.serve.problems import FieldError, Problem, ProblemError
+from vsb.serve.service import Service, json_response
+from vsb.serve.validation import validate_body
+
+log = logging.getLogger("vsb.serve")
+
+
+async def _checked(request: Request, name: str) -> tuple[Service, Any]:
+    service = service_of(request)
+    body = await service.body(request)
+    violations = validate_body(name, body)
+    if violations:
+        raise schema_problem(violations, name.lower())
+    return service, body
+
+
+def _clock_of(service: Service) -> FixedClock:
+    clock = service.central.clock
+    assert isinstance(clock, FixedClock), "test control runs on a FixedClock"
+    return clock
+
+
+async def get_clock(request: Request) -> Response:
+    """The moment the application believes it is."""
+    return json_response({"now": _clock_of(service_of(request)).now().isoformat()})
+
+
+async def set_clock(request: Request) -> Response:
+    """Move the application's clock (forwards or backwards)."""
+    service, body = await _checked(request, "Clock")
+    try:
+        moment = dt.datetime.fromisoformat(body["now"].replace("Z", "+00:00"))
+    except ValueError:
+        raise schema_problem(
+            [SchemaViolation("/now", "format", "now must be an ISO 8601 date-time")], "clock"
+        ) from None
+    clock = _clock_of(service)
+    await service.central.run(clock.set, moment)
+    log.info("test control: clock set to %s", clock.now().isoformat())
+    return json_response({"now": clock.now().isoformat()})
+
+
+async def reset(request: Request) -> Response:
+    """Forget everything (messages, begeleidingen, shipments); reload fixtures unless told not."""
+    service, body = await _checked(request, "Reset")
+    fixtures = bool(body.get("fixtures", True))
+    await service.central.run(service.central.reset, fixtures)
+    log.info("test control: reset (fixtures reloaded: %s)", fixtures)
+    return json_response(
+        {"reset": True, "fixtures": fixtures and service.config.fixtures is not None}
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _snapshot(body: dict[str, Any]) -> RegistrySnapshot:
+    persons = tuple(
+        Person(
+            insz=p["insz"],
+            last_name=p["lastName"],
+            first_name=p["firstName"],
+            birth_date=_date(p.get("birthDate")),
+            sex=p["sex"],
+            region=p["region"],
+            postal_code=p.get("postalCode", ""),
+            health_insurer=p.get("healthInsurer"),
+            death_date=_date(p.get("deathDate")),
+            cannot_affiliate=p.get("cannotAffiliate"),
+            foreign_insured=p.get("foreignInsured", False),
+            increased_allowance_years=frozenset(),
+            vzv25_years=frozenset(),
+        )
+        for p in body["persons"]
+    )
+    affiliations = tuple(
+        Affiliation(
+            a["insz"],
+            a["zorgkas"],
+            a["type"],
+            dt.date.fromisoformat(a["start"]),
+            _date(a.get("end")),
+        )
+        for a in body["affiliations"]
+    )
+    return RegistrySnapshot(persons, affiliations)
+
+
+def _registry_problems(body: dict[str, Any]) -> list[SchemaViolation]:
+    seen: set[str] = set()
+    problems = []
+    for index, person in enumerate(body["persons"]):
+        if person["insz"] in seen:
+            problems.append(
+                SchemaViolation(f"/persons/{index}/insz", "unique", "every person appears once")
+            )
+        seen.add(person["insz"])
+    for pointer, value in _dates(body):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            problems.append(SchemaViolation(pointer, "format", f"{value!r} is not a date"))
+    return problems
+
+
+def _dates(body: dict[str, Any]) -> list[tuple[str, str]]:
+    found = []
+    for group, keys in (
+        ("persons", ("birthDate", "deathDate")),
+        ("affiliations", ("start", "end")),
+    ):
+        for index, row in enumerate(body[group]):
+            found += [(f"/{group}/{index}/{key}", row[key]) for key in keys if row.get(key)]
+    return found
+
+
+async def load_registry(request: Request) -> Response:
+    """Replace the registry (persons and affiliations) by the body's."""
+    service, body = await _checked(request, "Registry")
+    problems = _registry_problems(body)
+    if problems:
+        errors = tuple(FieldError(p.pointer, p.keyword, p.message) for p in problems)
+        raise ProblemError(
+            Problem(
+                409,
+                "registry-conflict",
+                "Registry conflict",
+                f"the registry cannot be loaded: {errors[0].message}",
+                errors,
+            )
+        )
+    snapshot = _snapshot(body)
+    await service.central.run(service.central.store.load_registry, snapshot)
+    return json_response(
+        {"persons": len(snapshot.persons), "affiliations": len(snapshot.affiliations)}
+    )
+
+
+async def load_mbes(request: Request) -> Response:
+    """Add or replace MBEs."""
+    service, body = await _checked(request, "Mbes")
+    mbes = [
+        Mbe(
+            m["hco"],
+            m["name"],
+            m.get("network", ""),
+            m.get("province", ""),
+            m.get("population", 1),
+            m["cotDeclaration"],
+        )
+        for m in body["mbes"]
+    ]
+    await service.central.run(service.central.store.load_mbes, mbes)
+    service.central.forget_admissions()
+    return json_response({"mbes": len(mbes)})
+
+
+def routes() -> list[Route]:
+    """The test-control routes."""
+    return [
+        Route("/test/clock", get_clock, methods=["GET"], name="get-clock"),
+        Route("/test/clock", set_clock, methods=["PUT"], name="set-clock"),
+        Route("/test/reset", reset, methods=["POST"], name="reset"),
+        Route("/test/registry", load_registry, methods=["PUT"], name="load-registry"),
+        Route("/test/mbes", load_mbes, methods=["POST"], name="load-mbes"),
+    ]
