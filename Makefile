@@ -12,8 +12,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The sample story through the reference application, then 60 simulated days and their KPIs.
 run: $(STAMP)
 	$(BIN)/vsb run
+	$(BIN)/vsb simulate --days 60 --out out/simulation-60d
 
 test: $(STAMP)
 	$(BIN)/pytest

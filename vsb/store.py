@@ -37,12 +37,14 @@ CREATE TABLE IF NOT EXISTS begeleidingen (
     contact TEXT NOT NULL, medical TEXT NOT NULL, accident_code TEXT NOT NULL,
     stop TEXT, stop_date TEXT, closed_on TEXT, pending_message TEXT);
 CREATE INDEX IF NOT EXISTS begeleidingen_insz ON begeleidingen (insz);
+CREATE INDEX IF NOT EXISTS begeleidingen_pending ON begeleidingen (mbe, pending_message);
 CREATE TABLE IF NOT EXISTS reviews (
     id INTEGER PRIMARY KEY, mbe TEXT NOT NULL, message_id TEXT NOT NULL,
     begeleiding_id INTEGER, zorgkas INTEGER NOT NULL, requirement TEXT NOT NULL,
     reason TEXT NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL,
     decision TEXT, decided_seq INTEGER UNIQUE);
 CREATE INDEX IF NOT EXISTS reviews_open ON reviews (zorgkas, decision);
+CREATE INDEX IF NOT EXISTS reviews_feed ON reviews (mbe, decided_seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 

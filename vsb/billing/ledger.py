@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS lines (
 CREATE INDEX IF NOT EXISTS lines_begeleiding ON lines (begeleiding_id, kind, status);
 CREATE INDEX IF NOT EXISTS lines_review ON lines (zorgkas, status);
 CREATE INDEX IF NOT EXISTS lines_invoice ON lines (invoice_id, line_number);
+CREATE INDEX IF NOT EXISTS lines_shipment ON lines (shipment_id, status);
+CREATE INDEX IF NOT EXISTS lines_credited ON lines (credited_line);
+CREATE INDEX IF NOT EXISTS shipments_feed ON shipments (mbe, feed_seq);
 CREATE TABLE IF NOT EXISTS payment_orders (
     order_id TEXT PRIMARY KEY, shipment_id INTEGER NOT NULL, zorgkas INTEGER NOT NULL,
     mbe TEXT NOT NULL, amount INTEGER NOT NULL, signed_on TEXT NOT NULL,

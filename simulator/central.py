@@ -1,0 +1,180 @@
+"""The seam between the model and a central application: a Protocol and the in-process adapter.
+
+The simulated time is the engine's clock: before every call the in-process adapter sets a
+FixedClock to the simulated moment (days since the scenario start), so every answer and
+decision carries the simulated moment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Protocol
+
+from vsb.clock import FixedClock
+from vsb.engine import CentralApplication
+from vsb.mbes import Mbe
+from vsb.membership import RegistrySnapshot
+from vsb.review import ReviewItem
+
+__all__ = ["CentralPort", "InProcessCentral"]
+
+Decision = Literal["accepted", "refused"]
+
+
+class CentralPort(Protocol):
+    """What the model asks of a central application (any adapter of the harness fits)."""
+
+    def setup(self, registry: RegistrySnapshot, mbes: tuple[Mbe, ...]) -> None:
+        """Load the national register rows and the recognised MBEs."""
+        ...
+
+    def handle(self, message: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
+        """Process one MBE message at moment `at`; return its answer."""
+        ...
+
+    def review_queue(self, zorgkas: int, at: dt.datetime) -> list[ReviewItem]:
+        """The messages waiting for this zorgkas's staff."""
+        ...
+
+    def decide(
+        self,
+        review_id: int,
+        zorgkas: int,
+        staff: str,
+        outcome: Decision,
+        reason: str,
+        at: dt.datetime,
+    ) -> dict[str, Any]:
+        """A staff decision on a message under review; returns the final decision."""
+        ...
+
+    def billing_queue(self, zorgkas: int, at: dt.datetime) -> list[Any]:
+        """The prestation lines waiting for this zorgkas's staff."""
+        ...
+
+    def decide_line(
+        self,
+        review_id: int,
+        zorgkas: int,
+        staff: str,
+        outcome: Decision,
+        reason: str,
+        at: dt.datetime,
+    ) -> dict[str, Any]:
+        """A staff decision on a prestation line under review; returns the settlement."""
+        ...
+
+    def unsigned_shipments(self, zorgkas: int, at: dt.datetime) -> list[str]:
+        """Settlement ids with every line decided and no signature yet."""
+        ...
+
+    def sign(
+        self, settlement_id: str, zorgkas: int, staff: str, at: dt.datetime
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sign a shipment: the signed settlement and the payment order."""
+        ...
+
+    def record_payment(
+        self, order_id: str, zorgkas: int, paid_on: dt.date, at: dt.datetime
+    ) -> dict[str, Any]:
+        """Record that the zorgkas paid a payment order."""
+        ...
+
+    @property
+    def billing(self) -> bool:
+        """Whether this central application takes shipments."""
+        ...
+
+
+class InProcessCentral:
+    """The reference application in this process, driven by a FixedClock at simulated time."""
+
+    def __init__(self, app: CentralApplication | None = None) -> None:
+        self.clock = FixedClock(dt.datetime(2024, 1, 1))
+        self.app = app or CentralApplication(clock=self.clock)
+        self.app.clock = self.clock
+        # The billing API lands in the engine after requests and changes: call it untyped.
+        self._billing: Any = self.app
+
+    def _at(self, moment: dt.datetime) -> None:
+        """Set the engine's clock to the simulated moment, to the second."""
+        self.clock.set(moment.replace(microsecond=0))
+
+    @property
+    def billing(self) -> bool:
+        """Whether the engine has the billing API (it lands after requests and changes)."""
+        return hasattr(self.app, "sign")
+
+    def setup(self, registry: RegistrySnapshot, mbes: tuple[Mbe, ...]) -> None:
+        """Load the registry snapshot and the MBEs into the engine's store."""
+        self.app.store.load_registry(registry)
+        self.app.store.load_mbes(mbes)
+
+    def handle(self, message: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
+        """Process one message at `at`."""
+        self._at(at)
+        return self.app.handle(message)
+
+    def review_queue(self, zorgkas: int, at: dt.datetime) -> list[ReviewItem]:
+        """The review queue of a zorgkas at `at`."""
+        self._at(at)
+        return self.app.review_queue(zorgkas)
+
+    def decide(
+        self,
+        review_id: int,
+        zorgkas: int,
+        staff: str,
+        outcome: Decision,
+        reason: str,
+        at: dt.datetime,
+    ) -> dict[str, Any]:
+        """A staff decision at `at`."""
+        self._at(at)
+        return self.app.decide(review_id, zorgkas, staff, outcome, reason)
+
+    def billing_queue(self, zorgkas: int, at: dt.datetime) -> list[Any]:
+        """The lines under review of a zorgkas at `at`."""
+        self._at(at)
+        queue: list[Any] = self._billing.billing_queue(zorgkas)
+        return queue
+
+    def decide_line(
+        self,
+        review_id: int,
+        zorgkas: int,
+        staff: str,
+        outcome: Decision,
+        reason: str,
+        at: dt.datetime,
+    ) -> dict[str, Any]:
+        """A staff decision on one line at `at`."""
+        self._at(at)
+        settlement: dict[str, Any] = self._billing.decide_line(
+            review_id, zorgkas, staff, outcome, reason
+        )
+        return settlement
+
+    def unsigned_shipments(self, zorgkas: int, at: dt.datetime) -> list[str]:
+        """Settlements waiting for a signature at `at`."""
+        self._at(at)
+        found: list[str] = self._billing.unsigned_shipments(zorgkas)
+        return found
+
+    def sign(
+        self, settlement_id: str, zorgkas: int, staff: str, at: dt.datetime
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sign a settlement at `at`."""
+        self._at(at)
+        signed: tuple[dict[str, Any], dict[str, Any]] = self._billing.sign(
+            settlement_id, zorgkas, staff
+        )
+        return signed
+
+    def record_payment(
+        self, order_id: str, zorgkas: int, paid_on: dt.date, at: dt.datetime
+    ) -> dict[str, Any]:
+        """Record a payment at `at`."""
+        self._at(at)
+        order: dict[str, Any] = self._billing.record_payment(order_id, zorgkas, paid_on)
+        return order

@@ -1,0 +1,187 @@
+"""MBE software as actors: requests, changes and stops for each planned patient.
+
+One generator starts the patients in arrival order; each patient is one process that plays
+its chain of begeleidingen, waiting for answers and final decisions like real software.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.model import Billable, Process, Simulation
+from simulator.plans import Episode, day_text
+from vsb.rulebook import default_rulebook
+
+__all__ = ["arrivals_process", "patient_process"]
+
+SITUATION_FAULTS = {
+    "unknown": "patient-unknown",
+    "cannot-affiliate": "patient-cannot-affiliate",
+    "can-affiliate": "patient-not-affiliated",
+}
+
+
+def arrivals_process(sim: Simulation) -> Process:
+    """Start each planned patient on the day of its first begeleiding."""
+    for episode in sim.plans.first_episodes:
+        yield sim.wait_until(episode.start)
+        sim.env.process(patient_process(sim, episode))
+
+
+def patient_process(sim: Simulation, first: Episode) -> Process:
+    """Play a patient's chain of begeleidingen until one is not accepted or the chain ends."""
+    episode: Episode | None = first
+    while episode is not None:
+        yield sim.wait_until(episode.start)
+        reference = yield from _request(sim, episode)
+        if reference is None:
+            return
+        sim.tally.begeleiding_accepted(episode)
+        billable = Billable(episode, reference, episode.start, episode.known_zorgkas)
+        sim.mbes[episode.mbe].billables.append(billable)
+        if episode.ending == "cancelled":
+            yield sim.env.timeout(episode.cancel_delay)
+            yield from _cancel(sim, episode, billable)
+            return
+        stopped = yield from _care(sim, episode, billable)
+        if not stopped:
+            return
+        episode = episode.next
+
+
+def _id(episode: Episode, what: str) -> str:
+    return f"{episode.key}-{what}"
+
+
+def _request(sim: Simulation, e: Episode) -> Process:
+    """Send the request (after the right faults), return the VSB reference or None."""
+    deadline = int(default_rulebook().value("request_deadline_days"))
+    sim.tally.request_sent(e)
+    plain = e.patient.situation in ("official", "administrative")
+    situation = () if plain else (SITUATION_FAULTS[e.patient.situation],)
+    if "late-request" in e.faults and plain:
+        yield sim.wait_until(e.start + deadline + 1 + e.request_delay / 2)
+        yield from sim.send(_request_message(sim, e, "rq", e.request_type), ("late-request",))
+        return None
+    yield sim.wait_until(e.start + e.request_delay)
+    if e.status_query:
+        yield from _status_query(sim, e, "q0")
+    if "wrong-request-type" in e.faults and plain:
+        wrong = "restart" if e.request_type == "new" else "new"
+        fault = f"wrong-request-type-{wrong}"
+        yield from sim.send(_request_message(sim, e, "rq0", wrong), (fault,))
+        yield sim.env.timeout(e.stop_delay / 4 + 0.01)
+    answer = yield from sim.send(_request_message(sim, e, "rq", e.request_type), situation)
+    if answer["outcome"] == "under-review":
+        decision = yield sim.pending(answer["inReplyTo"])
+        return decision.get("vsbReference") if decision["outcome"] == "accepted" else None
+    return answer.get("vsbReference") if answer["outcome"] == "accepted" else None
+
+
+def _request_message(sim: Simulation, e: Episode, what: str, kind: str) -> dict[str, Any]:
+    begeleiding = {
+        **e.begeleiding,
+        "requestType": kind,
+        "startDate": day_text(sim.scenario, e.start),
+    }
+    return {
+        "kind": "request",
+        "messageId": _id(e, what),
+        "mbe": e.mbe,
+        "insz": e.patient.insz,
+        "begeleiding": begeleiding,
+    }
+
+
+def _status_query(sim: Simulation, e: Episode, what: str) -> Process:
+    query = {
+        "kind": "insurance-status-query",
+        "messageId": _id(e, what),
+        "mbe": e.mbe,
+        "insz": e.patient.insz,
+        "date": day_text(sim.scenario, e.start),
+    }
+    answer = yield from sim.send(query)
+    # The status on the start date names the zorgkas to bill: the MBE keeps it for billing.
+    e.known_zorgkas = answer.get("zorgkas", 0) if answer.get("status") == "affiliated" else 0
+    return answer
+
+
+def _cancel(sim: Simulation, e: Episode, billable: Billable) -> Process:
+    message = {
+        "kind": "cancel-request",
+        "messageId": _id(e, "cx"),
+        "mbe": e.mbe,
+        "vsbReference": billable.reference,
+    }
+    answer = yield from sim.send(message)
+    if answer["outcome"] == "accepted":
+        billable.cancelled = True
+        sim.tally.cancelled(e)
+
+
+def _care(sim: Simulation, e: Episode, billable: Billable) -> Process:
+    """The begeleiding runs: an admin change maybe, then the stop; True when it was stopped."""
+    stop_at = max(e.stop_day + e.stop_delay, sim.env.now + 0.01)
+    if e.admin_change_at is not None:
+        change_at = e.start + e.admin_change_at * e.duration
+        if sim.env.now < change_at < stop_at - 0.01:
+            yield sim.wait_until(change_at)
+            yield from sim.send(_admin_change(sim, e, billable, "ac"))
+    yield sim.wait_until(stop_at)
+    answer = yield from sim.send(_stop(sim, e, billable))
+    if answer["outcome"] != "accepted":
+        return False
+    billable.stopped_day = int(sim.env.now)
+    sim.tally.stopped(e)
+    if e.late_change_delay is not None:
+        sim.env.process(_late_change(sim, e, billable))
+    return True
+
+
+def _admin_change(sim: Simulation, e: Episode, billable: Billable, what: str) -> dict[str, Any]:
+    contact = sim.streams(f"{e.mbe}/software").choice(sim.plans.contacts[e.mbe])
+    return {
+        "kind": "admin-change",
+        "messageId": _id(e, what),
+        "mbe": e.mbe,
+        "vsbReference": billable.reference,
+        "contactPerson": contact,
+    }
+
+
+def _stop(sim: Simulation, e: Episode, billable: Billable) -> dict[str, Any]:
+    stop: dict[str, Any] = {
+        "date": day_text(sim.scenario, e.stop_day),
+        "reason": e.stop_reason,
+        "interventions": e.interventions,
+        "firstLineContacts": e.contacts,
+    }
+    if e.place_of_death is not None:
+        stop["placeOfDeath"] = e.place_of_death
+    if e.non_billing_reason is not None:
+        stop["nonBillingReason"] = e.non_billing_reason
+    return {
+        "kind": "stop",
+        "messageId": _id(e, "st"),
+        "mbe": e.mbe,
+        "vsbReference": billable.reference,
+        "stop": stop,
+    }
+
+
+def _late_change(sim: Simulation, e: Episode, billable: Billable) -> Process:
+    """A change after the late-change window: under review; maybe a second one meanwhile."""
+    window = int(default_rulebook().value("late_change_window_days"))
+    assert billable.stopped_day is not None and e.late_change_delay is not None
+    yield sim.wait_until(billable.stopped_day + window + 1 + e.late_change_delay)
+    answer = yield from sim.send(_admin_change(sim, e, billable, "lc"), ("late-change",))
+    if answer["outcome"] != "under-review":
+        return
+    decision = sim.pending(answer["inReplyTo"])
+    if "change-while-under-review" in e.faults:
+        yield sim.env.timeout(0.001)
+        if not decision.triggered:
+            second = _admin_change(sim, e, billable, "lc2")
+            yield from sim.send(second, ("change-while-under-review",))
+    yield decision

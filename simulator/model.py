@@ -1,0 +1,155 @@
+"""The one class that owns a run: the SimPy environment, the central port, streams and records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import simpy
+
+from simulator.central import CentralPort, InProcessCentral
+from simulator.distributions import triangle
+from simulator.faults import GroundTruth
+from simulator.kpi import Tally
+from simulator.output import Recorder
+from simulator.plans import Episode, Plans, make_plans
+from simulator.population import registry_snapshot
+from simulator.random_streams import Streams
+from simulator.scenario import Scenario
+
+__all__ = ["Billable", "Simulation"]
+
+Process = Generator[simpy.Event, Any, Any]
+
+
+@dataclass
+class Billable:
+    """A begeleiding the MBE may bill: accepted, not cancelled, not billed yet."""
+
+    episode: Episode
+    reference: str
+    accepted_day: int
+    zorgkas: int | None = None  # from the MBE's insurance-status query
+    stopped_day: int | None = None
+    billed: bool = False
+    cancelled: bool = False
+
+
+@dataclass
+class MbeState:
+    """What one MBE's software keeps between messages."""
+
+    hco: str
+    billables: list[Billable] = field(default_factory=list)
+    invoice_count: int = 0
+    shipment_count: int = 0
+    used_numbers: list[str] = field(default_factory=list)
+
+
+class Simulation:
+    """One run of a scenario with a seed against a central application."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        days: int,
+        out: Path | None = None,
+        port: CentralPort | None = None,
+    ) -> None:
+        self.scenario, self.seed, self.days = scenario, seed, days
+        self.env = simpy.Environment()
+        self.streams = Streams(seed)
+        self.port: CentralPort = port or InProcessCentral()
+        self.recorder = Recorder(out)
+        self.truth = GroundTruth()
+        self.tally = Tally(scenario, days)
+        self.waiting: dict[str, simpy.Event] = {}  # message id -> its final decision
+        self.mbes = {m.hco: MbeState(m.hco) for m in scenario.mbes}
+        self.shipments: dict[str, dict[str, Any]] = {}  # settlement id -> tracking
+        self.plans: Plans = make_plans(scenario, self.streams, days)
+        self.progress: Callable[[int], None] | None = None
+
+    # -- time ---------------------------------------------------------------------------------
+
+    def moment(self, now: float | None = None) -> dt.datetime:
+        """The simulated moment (now by default)."""
+        return self.scenario.moment(self.env.now if now is None else now)
+
+    def today(self) -> dt.date:
+        """The simulated calendar day."""
+        return self.scenario.day(self.env.now)
+
+    def wait_until(self, when: float) -> simpy.Event:
+        """A timeout to `when` (or no wait when it has passed)."""
+        return self.env.timeout(max(0.0, when - self.env.now))
+
+    # -- messages -----------------------------------------------------------------------------
+
+    def send(
+        self, message: dict[str, Any], faults: tuple[str, ...] = (), recorded: bool = False
+    ) -> Process:
+        """Send a message: record it, wait the central processing time, record the answer.
+
+        `faults` are written to the ground truth first; `recorded` says the caller already
+        wrote the message's ground truth (wrong invoices of a shipment).
+        """
+        for fault in faults:
+            self.truth.record(message, fault)
+            self.recorder.write("ground-truth", self.moment(), self.truth.records[-1])
+        self.recorder.write("messages", self.moment(), message)
+        minutes = (
+            self.scenario.central.shipment_minutes
+            if message["kind"] == "shipment"
+            else self.scenario.central.answer_minutes
+        )
+        yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        answer = self.port.handle(message, self.moment())
+        stream = "settlements" if message["kind"] == "shipment" else "answers"
+        self.recorder.write(stream, self.moment(), answer)
+        self.tally.answer(message, answer, bool(faults) or recorded)
+        return answer
+
+    def decided(self, message_id: str, decision: dict[str, Any]) -> None:
+        """A staff decision on a message reached its MBE."""
+        self.recorder.write("decisions", self.moment(), decision)
+        self.tally.decision(decision)
+        event = self.waiting.pop(message_id, None)
+        if event is not None:
+            event.succeed(decision)
+
+    def pending(self, message_id: str) -> simpy.Event:
+        """The event of the final decision on a message under review."""
+        event = self.env.event()
+        self.waiting[message_id] = event
+        return event
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Load the registry, start every actor and run the days."""
+        from simulator.billing import billing_process
+        from simulator.mbe_software import arrivals_process
+        from simulator.staff import staff_process
+
+        self.port.setup(
+            registry_snapshot(self.plans.patients, self.scenario.start_date), self.scenario.mbes
+        )
+        self.env.process(arrivals_process(self))
+        if self.port.billing:
+            for hco in self.mbes:
+                self.env.process(billing_process(self, hco))
+        for kas in sorted(self.scenario.staff):
+            self.env.process(staff_process(self, kas))
+        self.env.process(self._days())
+        self.env.run(until=self.days)
+        self.recorder.close()
+
+    def _days(self) -> Process:
+        for day in range(self.days):
+            yield self.env.timeout(1 if day else 0.999999)
+            if self.progress is not None:
+                self.progress(1)

@@ -1,0 +1,145 @@
+"""Zorgkas staff: each working day they work the review queue, the billing queue, sign decided
+shipments and pay payment orders within the term.
+
+One process per zorgkas. At the start of a working day it reads the queues (the backlog sample
+of that day), hands items in order to whichever staff member is free first, and stops taking
+work that would run past the end of the day. Work that arrives during the day waits for the
+next morning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import random
+from collections.abc import Callable
+from typing import Any
+
+from simulator.central import Decision
+from simulator.distributions import span, triangle
+from simulator.model import Process, Simulation
+from simulator.scenario import Staff
+
+__all__ = ["staff_process"]
+
+Task = tuple[float, int, Callable[[], None]]  # finish time, order, the action
+
+
+class _Day:
+    """The staff members' free times during one working day."""
+
+    def __init__(self, start: float, end: float, count: int) -> None:
+        self.end = end
+        self.free = [(start, i) for i in range(count)]
+        self.busy = 0.0
+        self.tasks: list[Task] = []
+
+    def take(self, minutes: float, action: Callable[[], None]) -> bool:
+        """Give a task to the first free staff member; False when the day is full."""
+        when, member = self.free[0]
+        finish = when + minutes / 1440
+        if finish > self.end:
+            return False
+        heapq.heapreplace(self.free, (finish, member))
+        self.busy += minutes / 1440
+        self.tasks.append((finish, len(self.tasks), action))
+        return True
+
+
+def _next_start(now: float, sim: Simulation, cfg: Staff) -> float:
+    day = int(now)
+    while True:
+        start = day + cfg.hours[0] / 24
+        weekday = sim.scenario.day(day).isoweekday()
+        if weekday in cfg.workdays and start > now:
+            return start
+        day += 1
+
+
+def staff_process(sim: Simulation, kas: int) -> Process:
+    """Work the queues of zorgkas `kas`, day after day."""
+    cfg = sim.scenario.staff[kas]
+    rng = sim.streams(f"staff/{kas}")
+    payments: dict[str, int] = {}  # payment order -> the day it will be paid
+    while True:
+        yield sim.wait_until(_next_start(sim.env.now, sim, cfg))
+        day = _Day(sim.env.now, int(sim.env.now) + cfg.hours[1] / 24, cfg.count)
+        _plan_reviews(sim, kas, cfg, rng, day)
+        if sim.port.billing:
+            _plan_lines(sim, kas, cfg, rng, day)
+            _plan_signatures(sim, kas, cfg, rng, day, payments)
+            _pay(sim, kas, payments)
+        sim.tally.staff_day(kas, day.busy, cfg.count * (cfg.hours[1] - cfg.hours[0]) / 24)
+        for finish, _, action in sorted(day.tasks):
+            yield sim.wait_until(finish)
+            action()
+
+
+def _staff_name(kas: int, rng: random.Random, cfg: Staff) -> str:
+    return f"staff-{kas}-{rng.randint(1, cfg.count):02d}"
+
+
+def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day) -> None:
+    queue = sim.port.review_queue(kas, sim.moment())
+    sim.tally.backlog(kas, "messages", len(queue), sim.today())
+    for item in queue:
+        accept = rng.random() < cfg.accept_share
+        name = _staff_name(kas, rng, cfg)
+
+        def decide(item: Any = item, accept: bool = accept, name: str = name) -> None:
+            outcome: Decision = "accepted" if accept else "refused"
+            reason = "" if accept else "the zorgkas could not confirm the situation with the MBE"
+            decision = sim.port.decide(item.id, kas, name, outcome, reason, sim.moment())
+            sim.decided(item.message_id, decision)
+
+        if not day.take(triangle(rng, cfg.review_minutes), decide):
+            return
+
+
+def _plan_lines(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day) -> None:
+    queue = sim.port.billing_queue(kas, sim.moment())
+    sim.tally.backlog(kas, "lines", len(queue), sim.today())
+    for item in queue:
+        accept = rng.random() < cfg.accept_share
+        name = _staff_name(kas, rng, cfg)
+
+        def decide(item: Any = item, accept: bool = accept, name: str = name) -> None:
+            outcome: Decision = "accepted" if accept else "refused"
+            reason = "" if accept else "the MBE confirmed the begeleiding is not to be billed"
+            sim.port.decide_line(item.id, kas, name, outcome, reason, sim.moment())
+            sim.tally.line_decided(kas, outcome)
+
+        if not day.take(triangle(rng, cfg.line_review_minutes), decide):
+            return
+
+
+def _plan_signatures(
+    sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day, payments: dict[str, int]
+) -> None:
+    for settlement_id in sim.port.unsigned_shipments(kas, sim.moment()):
+        name = _staff_name(kas, rng, cfg)
+        pay_after = round(span(rng, cfg.pay_days))
+
+        def sign(
+            settlement_id: str = settlement_id, name: str = name, pay_after: int = pay_after
+        ) -> None:
+            settlement, order = sim.port.sign(settlement_id, kas, name, sim.moment())
+            sim.recorder.write("settlements", sim.moment(), settlement)
+            sim.recorder.write("payment-orders", sim.moment(), order)
+            term = (dt.date.fromisoformat(order["dueDate"]) - sim.today()).days
+            payments[order["orderId"]] = int(sim.env.now) + min(pay_after, term)
+            sim.tally.signed(settlement, order, sim.shipments.get(settlement_id, {}))
+
+        if not day.take(triangle(rng, cfg.sign_minutes), sign):
+            return
+
+
+def _pay(sim: Simulation, kas: int, payments: dict[str, int]) -> None:
+    today = int(sim.env.now)
+    for order_id, due in sorted(payments.items(), key=lambda item: (item[1], item[0])):
+        if due > today:
+            continue
+        order = sim.port.record_payment(order_id, kas, sim.today(), sim.moment())
+        sim.recorder.write("payment-orders", sim.moment(), order)
+        sim.tally.paid(order)
+        del payments[order_id]

@@ -1,0 +1,65 @@
+"""Property tests of the simulator's samplers and streams."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from simulator.distributions import duration_days, poisson, span, triangle
+from simulator.population import weighted
+from simulator.random_streams import Streams
+
+seeds = st.integers(min_value=0, max_value=2**32)
+
+
+@given(seeds, st.floats(1, 200), st.floats(0.05, 3), st.integers(0, 30), st.integers(0, 1000))
+def test_durations_are_whole_days_within_the_bounds(
+    seed: int, median: float, sigma: float, low: int, extra: int
+) -> None:
+    high = low + extra
+    value = duration_days(random.Random(seed), median, sigma, low, high)
+    assert isinstance(value, int) and low <= value <= high
+
+
+@settings(max_examples=20, deadline=None)
+@given(seeds)
+def test_the_duration_median_is_near_the_asked_median(seed: int) -> None:
+    rng = random.Random(seed)
+    values = sorted(duration_days(rng, 25, 1.2, 1, 730) for _ in range(4001))
+    assert 22 <= values[2000] <= 28
+
+
+@given(seeds, st.floats(0, 100), st.floats(0, 100), st.floats(0.001, 100))
+def test_spans_and_triangles_stay_within_their_bounds(
+    seed: int, a: float, width: float, mode_share: float
+) -> None:
+    rng = random.Random(seed)
+    b = a + width + 0.001
+    assert a <= span(rng, (a, b)) <= b
+    mode = a + (b - a) * min(mode_share, 1.0)
+    assert a <= triangle(rng, (a, mode, b)) <= b
+
+
+@given(seeds, st.floats(0, 500))
+def test_poisson_counts_are_never_negative(seed: int, mean: float) -> None:
+    assert poisson(random.Random(seed), mean) >= 0
+
+
+@given(seeds, st.dictionaries(st.text(min_size=1, max_size=3), st.floats(0.01, 10), min_size=1))
+def test_weighted_draws_a_key_with_a_positive_weight(seed: int, weights: dict[str, float]) -> None:
+    assert weighted(random.Random(seed), weights) in weights
+
+
+@given(
+    seeds,
+    st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=5, unique=True),
+    st.text(min_size=1, max_size=8),
+)
+def test_adding_a_stream_never_shifts_another(seed: int, others: list[str], name: str) -> None:
+    assume(name not in others)
+    alone, crowded = Streams(seed), Streams(seed)
+    for other in others:
+        crowded(other).random()
+    assert alone(name).random() == crowded(name).random()
