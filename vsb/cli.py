@@ -126,7 +126,7 @@ def _plain(value: object) -> object:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `vsb` console script."""
     import simulator.cli  # noqa: F401  (registers `simulate`)
-    import vsb.serve.cli  # noqa: F401  (registers `serve`, `certs`)
+    import vsb.serve.cli
     import vsb.story  # noqa: F401  (registers `run`)
 
     args = _parser().parse_args(argv)

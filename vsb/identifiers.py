@@ -8,10 +8,10 @@ computed here. The ``make_*`` generators build valid numbers for fixtures and th
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from stdnum import exceptions as stdnum_errors

@@ -13,7 +13,6 @@ from vsb.context import Context
 from vsb.references import new_reference
 from vsb.requests import recheck_request
 
-
 STAFF_NAME_MAX = 100
 
 
@@ -161,9 +160,11 @@ def decide(
     item, begeleiding_id = _open_item(ctx, review_id, zorgkas)
     assert begeleiding_id is not None
     if not 0 < len(staff.strip()) <= STAFF_NAME_MAX:
-        raise StaffActionError("REQ-RV-FINAL-DECISION",
-                               f"the staff member must be named (1 to {STAFF_NAME_MAX} "
-                               "characters); the MBE sees who decided")
+        raise StaffActionError(
+            "REQ-RV-FINAL-DECISION",
+            f"the staff member must be named (1 to {STAFF_NAME_MAX} "
+            "characters); the MBE sees who decided",
+        )
     ctx = replace(ctx, mbe=item.mbe)  # the rules are those of the MBE that sent the message
     if outcome == "refused" and not reason.strip():
         raise StaffActionError("REQ-RV-FINAL-DECISION", "a refusal needs a reason for the MBE")
