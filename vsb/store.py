@@ -177,6 +177,20 @@ class Store:
                 ],
             )
 
+    def record_deaths(self, deaths: Iterable[tuple[str, dt.date]]) -> None:
+        """Apply the national register's daily deaths flow (KSZ): (INSZ, death date) pairs.
+
+        Raises:
+            KeyError: an INSZ is not in the registry.
+        """
+        with self.transaction():
+            for insz, day in deaths:
+                cursor = self.db.execute(
+                    "UPDATE persons SET death_date = ? WHERE insz = ?", (day.isoformat(), insz)
+                )
+                if cursor.rowcount == 0:
+                    raise KeyError(f"deaths flow: INSZ {insz} is not in the registry")
+
     def load_mbes(self, mbes: Iterable[Mbe]) -> None:
         """Add or replace MBEs."""
         self._mbes.clear()

@@ -277,3 +277,25 @@ def test_request_starting_after_the_death_date_is_refused(
     clock.set(dt.date(2024, 5, 12))
     answer = app.handle(request(MBE_A, P["deceased_affiliated"], "2024-05-11"))
     assert_refused(answer, "REQ-INS-DECEASED", "/begeleiding/startDate")
+
+
+def test_a_death_from_the_daily_flow_shows_in_the_status_and_refuses_later_starts(
+    app: CentralApplication, clock: FixedClock
+) -> None:
+    patient = P["affiliated_180_official"]
+    assert "deathDate" not in app.status(patient, dt.date(2024, 3, 1))
+    app.store.record_deaths([(patient, dt.date(2024, 3, 5))])
+    assert app.status(patient, dt.date(2024, 3, 1))["deathDate"] == "2024-03-05"
+    answer = app.handle(request(MBE_A, patient, "2024-03-06"))
+    assert_refused(answer, "REQ-INS-DECEASED", "/begeleiding/startDate")
+
+
+def test_a_death_of_an_unknown_person_is_refused_and_changes_nothing(
+    app: CentralApplication,
+) -> None:
+    patient = P["affiliated_180_official"]
+    with pytest.raises(KeyError, match="not in the registry"):
+        app.store.record_deaths(
+            [(patient, dt.date(2024, 3, 5)), ("85073003328", dt.date(2024, 3, 5))]
+        )
+    assert "deathDate" not in app.status(patient, dt.date(2024, 3, 1))
