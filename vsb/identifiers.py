@@ -99,8 +99,9 @@ def _stdnum_refusal(kind: IdentifierKind, value: str, error: Exception) -> Inval
 
 
 @lru_cache(maxsize=65536)
-def validate_insz(value: str) -> InszInfo:
-    """Validate an INSZ (RRN or BIS number) and return what it encodes.
+def check_insz(value: str) -> str:
+    """Validate an INSZ (RRN or BIS number) and return its 11 digits; the fast path for rules
+    that need validity only.
 
     Raises InvalidIdentifier (kind "insz") with rule "digits", "length", "checksum" or "date".
     """
@@ -110,8 +111,18 @@ def validate_insz(value: str) -> InszInfo:
         number: str = ssn.validate(value)
     except stdnum_errors.ValidationError as error:
         raise _stdnum_refusal("insz", value, error) from error
+    return number
+
+
+@lru_cache(maxsize=65536)
+def validate_insz(value: str) -> InszInfo:
+    """Validate an INSZ (RRN or BIS number) and return what it encodes.
+
+    Raises InvalidIdentifier (kind "insz") with rule "digits", "length", "checksum" or "date".
+    """
+    number = check_insz(value)
     birth_date: date | None = nn.get_birth_date(number)
-    if bis.is_valid(number):
+    if int(number[2:4]) >= 20:  # a BIS number's month is shifted by 20 or 40
         return InszInfo(number, "bis", birth_date, _SEX[bis.get_gender(number)])
     return InszInfo(number, "rrn", birth_date, _SEX[nn.get_gender(number)])
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from vsb.answers import Error, Review, Verdict
 from vsb.context import Context, parse_date
-from vsb.identifiers import InvalidIdentifier, validate_insz, validate_riziv
+from vsb.identifiers import InvalidIdentifier, check_insz, validate_riziv
 from vsb.insurance import InsuranceStatus, insurance_status
 from vsb.references import new_reference
 from vsb.store import ACTIVE, Begeleiding
@@ -17,7 +17,7 @@ _CODES = (("diagnosis", "diagnosis"), ("referral", "referral"), ("origin", "orig
 def _identifier_errors(message: dict[str, Any]) -> list[Error]:
     errors = []
     try:
-        validate_insz(message["insz"])
+        check_insz(message["insz"])
     except InvalidIdentifier as exc:
         errors.append(Error("REQ-ID-INSZ", "/insz", str(exc)))
     try:
