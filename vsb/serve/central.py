@@ -124,6 +124,8 @@ class Central:
                 except Exception as exc:  # the worker itself failed: fail the batch
                     outcomes = [exc] * len(batch)
                 for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                    if future.done():  # the caller went away (cancelled); the answer is kept
+                        continue
                     if isinstance(outcome, Exception):
                         future.set_exception(outcome)
                     else:
