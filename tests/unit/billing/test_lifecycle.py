@@ -232,3 +232,42 @@ def test_every_settlement_and_payment_order_is_valid_against_its_schema() -> Non
     unreadable = billing.app.handle({"kind": "shipment", "messageId": "x", "mbe": MBE})
     assert unreadable["status"] == "refused"
     assert schemas.validate("settlement", unreadable) == ()
+
+
+def test_the_tariff_is_the_one_in_force_on_the_prestation_date() -> None:
+    from tests.billing_support import FULL
+    from vsb.billing.money import amount
+    from vsb.billing.rules import billing_rules
+    from vsb.synthetic import sample_request
+
+    billing = billing_app(patients=2)
+    rules = billing_rules(billing.app.rulebook())
+    _stop(billing, 1)
+    restart_day = dt.date(2024, 11, 5)
+    billing.clock.set(restart_day)
+    insz = billing.patients[1][0]
+    answer = billing.app.handle(
+        sample_request(MBE, insz, restart_day, "restart-1", request_type="restart")
+    )
+    assert answer["outcome"] == "accepted"
+    old = rules.tariff(MBE, FULL, START)
+    new = rules.tariff(MBE, FULL, restart_day)
+    assert old is not None and new is not None and old != new
+    billing.patients.append((insz, answer["vsbReference"]))
+    billing.clock.set(dt.date(2024, 11, 10))
+    settlement = billing.app.handle(
+        billing.shipment(
+            [
+                billing.invoice(2, date=restart_day, amount=amount(old)),
+                billing.invoice(0, amount=amount(old)),
+            ]
+        )
+    )
+    # the old amount is wrong from 2024-11-01 on, but still right for the March prestation
+    faults = [e for e in errors_of(settlement) if e[0] != "B"]
+    assert faults == [("R", "REQ-BL-TARIFF", "/invoices/0/lines/0/amount")]
+    billing.clock.set(dt.date(2024, 12, 10))
+    again = billing.app.handle(
+        billing.shipment([billing.invoice(2, date=restart_day, amount=amount(new))])
+    )
+    assert statuses(again) == ["accepted"]
