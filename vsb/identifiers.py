@@ -107,6 +107,8 @@ def check_insz(value: str) -> str:
     """
     if not value.strip():
         raise InvalidIdentifier("insz", value, "length", "it is empty")
+    if len(value) == 11 and value.isdigit() and int(value[2:4]) <= 12 and nn.is_valid(value):
+        return value  # the common case, an RRN: one check instead of ssn's several
     try:
         number: str = ssn.validate(value)
     except stdnum_errors.ValidationError as error:
