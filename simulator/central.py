@@ -8,6 +8,7 @@ decision carries the simulated moment.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from vsb.clock import FixedClock
@@ -26,6 +27,10 @@ class CentralPort(Protocol):
 
     def setup(self, registry: RegistrySnapshot, mbes: tuple[Mbe, ...]) -> None:
         """Load the national register rows and the recognised MBEs."""
+        ...
+
+    def record_deaths(self, deaths: Sequence[tuple[str, dt.date]], at: dt.datetime) -> None:
+        """The national register's daily deaths flow (KSZ): (INSZ, death date) pairs."""
         ...
 
     def handle(self, message: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
@@ -109,6 +114,11 @@ class InProcessCentral:
         """Load the registry snapshot and the MBEs into the engine's store."""
         self.app.store.load_registry(registry)
         self.app.store.load_mbes(mbes)
+
+    def record_deaths(self, deaths: Sequence[tuple[str, dt.date]], at: dt.datetime) -> None:
+        """Apply the daily deaths flow at `at`: the deaths become known to the engine."""
+        self._at(at)
+        self.app.store.record_deaths(deaths)
 
     def handle(self, message: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
         """Process one message at `at`."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "BILLING_FAULTS",
     "INVOICE_FAULTS",
     "MESSAGE_FAULTS",
     "SHIPMENT_FAULTS",
@@ -60,6 +61,25 @@ SHIPMENT_FAULTS: dict[str, FaultSpec] = {
     "wrong-totals": FaultSpec("REQ-BL-HEADER", "shipment-refused", "B"),
 }
 
+# Wrong billing behaviour, each with its own opportunity (see docs/simulator.md) and stream.
+BILLING_FAULTS: dict[str, FaultSpec] = {
+    # of the forfaits of a deceased patient: held back until after the billing deadline
+    "after-death-deadline": FaultSpec("REQ-BL-AFTER-DEATH", "rejected", "F"),
+    # of the rejected invoices: "corrected" with a credit note, as if it had been accepted
+    "credit-rejected-invoice": FaultSpec("REQ-BL-CREDIT-ACCEPTED", "rejected", "F"),
+    # of the credit notes of a correction: credits more than the accepted amount
+    "credit-too-much": FaultSpec("REQ-BL-CREDIT-ACCEPTED", "rejected", "F"),
+    # of the corrections: the corrective invoice rides in the credit note's shipment
+    "corrective-same-shipment": FaultSpec("REQ-BL-CREDIT-CHRONOLOGY", "rejected", "F"),
+    # of the accepted forfaits: billed a second time in a later shipment
+    "double-forfait": FaultSpec("REQ-BL-ONE-FORFAIT", "rejected", "R"),
+    # of the shipments: carries an invoice of a begeleiding started before the transition
+    "pre-transition": FaultSpec("REQ-BL-TRANSITION", "rejected", "F"),
+}
+
+
+ALL_FAULTS = {**MESSAGE_FAULTS, **INVOICE_FAULTS, **SHIPMENT_FAULTS, **BILLING_FAULTS}
+
 
 class GroundTruth:
     """The ground-truth records of one run, in the order the faulty messages were sent."""
@@ -69,7 +89,7 @@ class GroundTruth:
 
     def record(self, message: dict[str, Any], fault: str, invoice: str | None = None) -> None:
         """Record that `message` carries `fault` (on `invoice`, for a wrong invoice)."""
-        spec = {**MESSAGE_FAULTS, **INVOICE_FAULTS, **SHIPMENT_FAULTS}[fault]
+        spec = ALL_FAULTS[fault]
         entry: dict[str, Any] = {
             "messageId": message["messageId"],
             "mbe": message["mbe"],

@@ -10,10 +10,14 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from simulator.billing import Item
     from simulator.plans import Episode
     from simulator.scenario import Scenario
 
-__all__ = ["Tally", "table"]
+__all__ = ["STAFF_WORK", "Tally", "table"]
+
+# The kinds of staff work the model has; utilisation counts all of them.
+STAFF_WORK = ("messageReviews", "lineReviews", "signatures", "payments")
 
 PLACE_GROUPS = {
     "home": "home",
@@ -66,8 +70,11 @@ class Tally:
         self.stops: Counter[str] = Counter()
         self.unexpected: list[str] = []
         self.backlogs: dict[str, list[tuple[str, int]]] = defaultdict(list)
-        self.busy: dict[int, float] = defaultdict(float)
-        self.available: dict[int, float] = defaultdict(float)
+        self.work: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        self.tasks: dict[int, Counter[str]] = defaultdict(Counter)  # kind -> count; work: minutes
+        self.available: dict[int, float] = defaultdict(float)  # hours
+        self.deaths_recorded = 0
+        self.invoices: Counter[str] = Counter()
         self.lines: Counter[str] = Counter()
         self.shipment_status: dict[int, Counter[str]] = defaultdict(Counter)
         self.stop_days: dict[str, list[int]] = {}
@@ -91,11 +98,21 @@ class Tally:
         self.per_mbe[message["mbe"]]["messages"] += 1
         if kind == "shipment":
             self.shipment_status[message["zorgkas"]][outcome] += 1
-            bad = outcome == "refused" or any(i["status"] == "rejected" for i in answer["invoices"])
-        else:
-            bad = outcome == "refused" or (outcome == "under-review" and kind != "request")
+            return  # explained invoice by invoice: `settled`
+        bad = outcome == "refused" or (outcome == "under-review" and kind != "request")
         if bad and not faulty:
             self.unexpected.append(message["messageId"])
+
+    def settled(self, settlement: dict[str, Any], faulty: set[str], header_fault: bool) -> None:
+        """A shipment's settlement: a refusal must be explained by a wrong header or a wrong
+        invoice in it, and each rejected invoice of a processed one by its own fault."""
+        if settlement["status"] == "refused":
+            if not header_fault and not faulty:
+                self.unexpected.append(settlement["inReplyTo"])
+            return
+        for invoice in settlement["invoices"]:
+            if invoice["status"] == "rejected" and invoice["invoiceNumber"] not in faulty:
+                self.unexpected.append(f"{settlement['inReplyTo']}/{invoice['invoiceNumber']}")
 
     def decision(self, decision: dict[str, Any]) -> None:
         """A staff decision on a message under review."""
@@ -117,10 +134,14 @@ class Tally:
         """The queue size at the start of a working day."""
         self.backlogs[f"{kas}/{what}"].append((day.isoformat(), size))
 
-    def staff_day(self, kas: int, busy: float, available: float) -> None:
-        """How long the staff of a zorgkas worked in one day, of how long they could."""
-        self.busy[kas] += busy
-        self.available[kas] += available
+    def staff_day(self, kas: int, hours: float) -> None:
+        """The staff of a zorgkas could work `hours` (all members together) this day."""
+        self.available[kas] += hours
+
+    def staff_task(self, kas: int, kind: str, minutes: float) -> None:
+        """A staff member of a zorgkas did one task of a kind (STAFF_WORK) in `minutes`."""
+        self.work[kas][kind] += minutes
+        self.tasks[kas][kind] += 1
 
     def lost_to_deadline(self, hco: str) -> None:
         """A forfait the MBE can no longer bill: the deadline after death passed."""
@@ -130,10 +151,14 @@ class Tally:
         """A line under review was decided."""
         self.lines[outcome] += 1
 
-    def shipment_sent(self, hco: str, kas: int, invoices: int) -> None:
-        """A shipment went out."""
-        self.per_kas[str(kas)]["invoices"] += invoices
+    def shipment_sent(self, hco: str, kas: int, items: list[Item]) -> None:
+        """A shipment went out, with these invoices."""
+        self.per_kas[str(kas)]["invoices"] += len(items)
         self.per_mbe[hco]["shipments"] += 1
+        for item in items:
+            self.invoices[item.role] += 1
+            if item.role in ("original", "corrective") and item.fault is None:
+                self.invoices[f"code {item.invoice['lines'][0]['code']}"] += 1
 
     def signed(
         self, settlement: dict[str, Any], order: dict[str, Any], tracking: dict[str, Any]
@@ -192,25 +217,52 @@ class Tally:
                 "refusedShare": round(refused / sent, 4) if sent else 0.0,
                 "perZorgkas": shipments,
             },
+            "invoicesSent": dict(sorted(self.invoices.items())),
+            "deathsRecorded": self.deaths_recorded,
             "staffUtilisation": {
-                str(k): round(self.busy[k] / self.available[k], 4)
+                str(k): round(sum(self.work[k].values()) / 60 / self.available[k], 4)
                 for k in sorted(self.available)
                 if self.available[k]
             },
+            "staffWork": self._staff_work(),
             "faults": dict(sorted(Counter(f["fault"] for f in faults).items())),
             "unexpectedAnswers": len(self.unexpected),
             "calibration": self.calibration(registry_rows),
         }
 
+    def _staff_work(self) -> dict[str, Any]:
+        """Per zorgkas: hours available, and per kind of work the tasks and hours spent."""
+        found: dict[str, Any] = {}
+        for kas in sorted(self.available):
+            found[str(kas)] = {
+                "availableHours": round(self.available[kas], 1),
+                "busyHours": round(sum(self.work[kas].values()) / 60, 1),
+                **{
+                    kind: {
+                        "tasks": self.tasks[kas][kind],
+                        "hours": round(self.work[kas][kind] / 60, 1),
+                    }
+                    for kind in STAFF_WORK
+                },
+            }
+        return found
+
     def _backlog(self) -> dict[str, Any]:
+        """Per zorgkas and queue: the queue length at the start of every working day (`daily`),
+        its mean and max, the last sample, and the mean of each quarter of the run."""
         found: dict[str, Any] = {}
         for key, samples in sorted(self.backlogs.items()):
             sizes = [n for _, n in samples]
-            weekly = [[day, n] for i, (day, n) in enumerate(samples) if i % 5 == 0]
+            quarter = max(1, math.ceil(len(sizes) / 4))
             found[key] = {
                 "mean": round(statistics.fmean(sizes), 2) if sizes else 0,
                 "max": max(sizes, default=0),
-                "weekly": weekly,
+                "last": sizes[-1] if sizes else 0,
+                "quarterMeans": [
+                    round(statistics.fmean(sizes[i : i + quarter]), 2)
+                    for i in range(0, len(sizes), quarter)
+                ],
+                "daily": [[day, n] for day, n in samples],
             }
         return found
 
@@ -278,6 +330,12 @@ class Tally:
                 error = 2 * math.sqrt(target * (1 - target) / samples[name])
                 row["twoStandardErrors"] = round(error, 4)
                 row["within"] = abs(deviation) <= tolerance or abs(value - target) <= error
+                if abs(deviation) > tolerance and row["within"]:
+                    row["note"] = (
+                        f"{abs(deviation):.1%} off, but within two standard errors "
+                        f"(±{error:.4f}) of the target on {samples[name]:,} draws: sampling "
+                        "noise, not a calibration error"
+                    )
             else:
                 row["within"] = abs(deviation) <= tolerance
             rows.append(row)
@@ -293,12 +351,18 @@ def table(summary: dict[str, Any]) -> str:
         "",
     ]
     out.append(f"{'figure':32} {'target':>12} {'produced':>12} {'dev':>8}  within")
+    notes = []
     for row in summary["calibration"]:
         mark = {True: "yes", False: "NO", None: "n/a"}[row["within"]]
+        if row.get("note"):
+            notes.append(row)
+            mark += f" ({len(notes)})"
         out.append(
             f"{row['figure']:32} {row['target']:>12,.3f} {row['produced']:>12,.3f} "
             f"{row['deviation']:>+8.1%}  {mark}"
         )
+    for number, row in enumerate(notes, 1):
+        out.append(f"  ({number}) {row['figure']}: {row['note']}")
     out += ["", "answer mix:"]
     for kind, mix in summary["answerMix"].items():
         out.append(f"  {kind:24} " + ", ".join(f"{k} {v}" for k, v in mix.items()))
@@ -320,16 +384,28 @@ def table(summary: dict[str, Any]) -> str:
             f"stop to payment (days): median {s2p['median']:.0f}, mean {s2p['mean']}, "
             f"p90 {s2p['p90']:.0f}, max {s2p['max']:.0f} (n={s2p['count']})"
         )
+    sent = summary["invoicesSent"]
+    codes = ", ".join(f"{k[5:]} {v}" for k, v in sent.items() if k.startswith("code "))
     out.append(
-        "review backlog (mean / max at day start): "
-        + ", ".join(
-            f"{k} {v['mean']}/{v['max']}" for k, v in summary["reviewBacklog"].items() if v["max"]
+        f"invoices: {sent.get('original', 0)} original ({codes}), "
+        f"{sent.get('credit', 0)} credit notes, {sent.get('corrective', 0)} corrective"
+    )
+    out.append(f"deaths from the daily deaths flow: {summary['deathsRecorded']}")
+    out.append("review backlog at day start (mean/max; quarterly means; last; daily in kpi.json):")
+    for key, v in summary["reviewBacklog"].items():
+        if v["max"]:
+            quarters = " ".join(f"{q:g}" for q in v["quarterMeans"])
+            out.append(f"  {key:16} {v['mean']:>6}/{v['max']:<4} [{quarters}] last {v['last']}")
+    out.append("staff utilisation (busy / available hours; all work):")
+    for kas, share in summary["staffUtilisation"].items():
+        work = summary["staffWork"][kas]
+        kinds = ", ".join(
+            f"{kind} {work[kind]['tasks']}/{work[kind]['hours']:g}h" for kind in STAFF_WORK
         )
-    )
-    out.append(
-        "staff utilisation: "
-        + ", ".join(f"{k} {v:.1%}" for k, v in summary["staffUtilisation"].items())
-    )
+        out.append(
+            f"  {kas} {share:>6.1%} ({work['busyHours']:g} of {work['availableHours']:,.0f} h: "
+            f"{kinds})"
+        )
     out.append(
         f"faults injected: {sum(summary['faults'].values())} "
         f"({', '.join(f'{k} {v}' for k, v in summary['faults'].items())})"

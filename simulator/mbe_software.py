@@ -121,13 +121,30 @@ def _cancel(sim: Simulation, e: Episode, billable: Billable) -> Process:
 
 
 def _care(sim: Simulation, e: Episode, billable: Billable) -> Process:
-    """The begeleiding runs: an admin change maybe, then the stop; True when it was stopped."""
+    """The begeleiding runs: an admin change maybe, a stop reported by mistake and cancelled
+    maybe, then the stop; True when it was stopped."""
     stop_at = max(e.stop_day + e.stop_delay, sim.env.now + 0.01)
+    change_at = None
     if e.admin_change_at is not None:
         change_at = e.start + e.admin_change_at * e.duration
-        if sim.env.now < change_at < stop_at - 0.01:
-            yield sim.wait_until(change_at)
-            yield from sim.send(_admin_change(sim, e, billable, "ac"))
+        if not sim.env.now < change_at < stop_at - 0.01:
+            change_at = None
+    mistake_at = None
+    if e.mistaken_stop is not None:
+        share, _, delay = e.mistaken_stop
+        mistake_at = max(e.start + share * (e.duration - delay - 1), sim.env.now + 0.01)
+        if mistake_at + delay + 0.5 >= stop_at:
+            mistake_at = None
+    if change_at is not None and (mistake_at is None or change_at < mistake_at):
+        yield sim.wait_until(change_at)
+        yield from sim.send(_admin_change(sim, e, billable, "ac"))
+        change_at = None
+    if mistake_at is not None:
+        yield sim.wait_until(mistake_at)
+        yield from _mistaken_stop(sim, e, billable)
+    if change_at is not None and sim.env.now < change_at:
+        yield sim.wait_until(change_at)
+        yield from sim.send(_admin_change(sim, e, billable, "ac"))
     yield sim.wait_until(stop_at)
     answer = yield from sim.send(_stop(sim, e, billable))
     if answer["outcome"] != "accepted":
@@ -137,6 +154,35 @@ def _care(sim: Simulation, e: Episode, billable: Billable) -> Process:
     if e.late_change_delay is not None:
         sim.env.process(_late_change(sim, e, billable))
     return True
+
+
+def _mistaken_stop(sim: Simulation, e: Episode, billable: Billable) -> Process:
+    """A stop reported by mistake (care goes on), cancelled a few days later: cancel-stop."""
+    assert e.mistaken_stop is not None
+    _, reason, delay = e.mistaken_stop
+    message = {
+        "kind": "stop",
+        "messageId": _id(e, "sx"),
+        "mbe": e.mbe,
+        "vsbReference": billable.reference,
+        "stop": {
+            "date": sim.today().isoformat(),
+            "reason": reason,
+            "interventions": [],
+            "firstLineContacts": [],
+        },
+    }
+    answer = yield from sim.send(message)
+    if answer["outcome"] != "accepted":
+        return
+    yield sim.env.timeout(delay)
+    cancel = {
+        "kind": "cancel-stop",
+        "messageId": _id(e, "cs"),
+        "mbe": e.mbe,
+        "vsbReference": billable.reference,
+    }
+    yield from sim.send(cancel)
 
 
 def _admin_change(sim: Simulation, e: Episode, billable: Billable, what: str) -> dict[str, Any]:

@@ -27,7 +27,13 @@ Process = Generator[simpy.Event, Any, Any]
 
 @dataclass
 class Billable:
-    """A begeleiding the MBE may bill: accepted, not cancelled, not billed yet."""
+    """A begeleiding the MBE may bill: accepted, not cancelled, not billed yet.
+
+    After its forfait was accepted the software may correct it: `correction` goes
+    ``credit-due`` (a credit note in the next shipment) → ``credit-sent`` → ``corrective-due``
+    (the credit note was accepted: a corrective original invoice in a later shipment) →
+    ``done``. `line` is what the accepted invoice billed: (invoice number, code, amount).
+    """
 
     episode: Episode
     reference: str
@@ -36,6 +42,13 @@ class Billable:
     stopped_day: int | None = None
     billed: bool = False
     cancelled: bool = False
+    code: str | None = None  # the prestation code billed (full or reduced forfait)
+    kas: int | None = None  # the zorgkas whose shipment accepted the forfait
+    line: tuple[str, str, str] | None = None  # accepted invoice number, code, amount
+    correction: str | None = None
+    hold_until: int | None = None  # a fault: the software holds the invoice until this day
+    duplicate_due: bool = False  # a fault: the software bills the forfait a second time
+    wrong_credit: tuple[str, str, str] | None = None  # a fault: credits a rejected invoice
 
 
 @dataclass
@@ -61,6 +74,7 @@ class Simulation:
         port: CentralPort | None = None,
     ) -> None:
         self.scenario, self.seed, self.days = scenario, seed, days
+        self._epoch = dt.datetime.combine(scenario.start_date, dt.time())
         self.env = simpy.Environment()
         self.streams = Streams(seed)
         self.port: CentralPort = port or InProcessCentral()
@@ -76,8 +90,9 @@ class Simulation:
     # -- time ---------------------------------------------------------------------------------
 
     def moment(self, now: float | None = None) -> dt.datetime:
-        """The simulated moment (now by default)."""
-        return self.scenario.moment(self.env.now if now is None else now)
+        """The simulated moment (now by default); `Scenario.moment`, without rebuilding the
+        start moment on every call (it is called for every message, answer and staff task)."""
+        return self._epoch + dt.timedelta(days=self.env.now if now is None else now)
 
     def today(self) -> dt.date:
         """The simulated calendar day."""
@@ -138,6 +153,7 @@ class Simulation:
         self.port.setup(
             registry_snapshot(self.plans.patients, self.scenario.start_date), self.scenario.mbes
         )
+        self.env.process(self._deaths())
         self.env.process(arrivals_process(self))
         if self.port.billing:
             for hco in self.mbes:
@@ -147,6 +163,23 @@ class Simulation:
         self.env.process(self._days())
         self.env.run(until=self.days)
         self.recorder.close()
+
+    def _deaths(self) -> Process:
+        """The national register's daily deaths flow: at 06:00 the day after, each death of
+        the day before becomes known to the central application (never earlier)."""
+        by_day: dict[int, list[tuple[str, dt.date]]] = {}
+        for patient in self.plans.patients:
+            death = patient.death_date
+            if death is None or patient.situation == "unknown":
+                continue
+            day = (death - self.scenario.start_date).days
+            if day + 1 < self.days:
+                by_day.setdefault(day, []).append((patient.insz, death))
+        for day in sorted(by_day):
+            yield self.wait_until(day + 1 + 6 / 24)
+            deaths = sorted(by_day[day])
+            self.port.record_deaths(deaths, self.moment())
+            self.tally.deaths_recorded += len(deaths)
 
     def _days(self) -> Process:
         for day in range(self.days):

@@ -35,6 +35,7 @@ class Recorder:
         self.folder = folder
         self.memory: dict[str, list[str]] = {name: [] for name in STREAMS}
         self._files: dict[str, IO[str]] = {}
+        self._last: tuple[dt.datetime | None, str] = (None, "")
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             for name in STREAMS:
@@ -42,7 +43,9 @@ class Recorder:
 
     def write(self, stream: str, moment: dt.datetime, body: dict[str, Any]) -> None:
         """Append one document to a stream."""
-        line = dumps({"at": stamp(moment), "body": body})
+        if moment != self._last[0]:  # a message and its ground truth share their moment
+            self._last = (moment, stamp(moment))
+        line = dumps({"at": self._last[1], "body": body})
         if self.folder is None:
             self.memory[stream].append(line)
         else:

@@ -1,9 +1,10 @@
 """What will happen to each patient, decided before the run: arrivals, chains of begeleidingen.
 
 Everything an MBE's patients do is drawn from that MBE's own streams (``<hco>/arrivals``,
-``<hco>/patients``, ``<hco>/care``, ``<hco>/software``, ``<hco>/faults``), so a scenario that
-changes one MBE changes nothing at the others. The SimPy model then plays these plans
-against the central application, whose answers and staff decide what really happens.
+``<hco>/patients``, ``<hco>/care``, ``<hco>/software``, ``<hco>/faults``,
+``<hco>/cancel-stops``), so a scenario that changes one MBE changes nothing at the others.
+The SimPy model then plays these plans against the central application, whose answers and
+staff decide what really happens.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from simulator.distributions import duration_days, poisson, span
-from simulator.population import Patient, PatientFactory, weighted
+from simulator.population import Patient, PatientFactory, WeightTable, weighted
 from simulator.random_streams import Streams
 from simulator.scenario import Scenario
 from vsb.identifiers import random_riziv
@@ -50,6 +51,9 @@ class Episode:
     begeleiding: dict[str, Any]
     interventions: list[dict[str, Any]]
     contacts: list[dict[str, Any]]
+    # a stop reported by mistake while care goes on: (moment as a share of the duration,
+    # reason, days until the MBE cancels it)
+    mistaken_stop: tuple[float, str, float] | None = None
     next: Episode | None = None
     gap: int = 0  # days between this stop and the next start
     known_zorgkas: int | None = None  # what the MBE's status query answered (0: none)
@@ -114,8 +118,21 @@ class _Planner:
         self.care = streams(f"{mbe.hco}/care")
         self.software = streams(f"{mbe.hco}/software")
         self.faults = streams(f"{mbe.hco}/faults")
+        self.mistakes = streams(f"{mbe.hco}/cancel-stops")
         self.factory = PatientFactory(scenario.population, streams(f"{mbe.hco}/patients"), used)
         self.codes = default_rulebook().codelists
+        o = scenario.outcomes
+        self.tables = {
+            name: WeightTable(getattr(o, name))
+            for name in (
+                "diagnosis",
+                "referral",
+                "origin",
+                "accident_code",
+                "place_of_death",
+                "other_stop_reasons",
+            )
+        }
         self.count = 0
         self.contacts = [self._contact(i) for i in range(5)]
 
@@ -188,7 +205,7 @@ class _Planner:
         reason = (
             "death"
             if ending == "death"
-            else (weighted(rng, o.other_stop_reasons) if ending == "stop" else None)
+            else (self.tables["other_stop_reasons"].draw(rng) if ending == "stop" else None)
         )
         patient.mbes.append(hco)
         if ending == "death":
@@ -203,7 +220,7 @@ class _Planner:
             duration=duration,
             ending=ending,
             stop_reason=reason,
-            place_of_death=weighted(rng, o.place_of_death) if ending == "death" else None,
+            place_of_death=self.tables["place_of_death"].draw(rng) if ending == "death" else None,
             non_billing_reason=self._non_billing(),
             status_query=False,
             request_delay=0.0,
@@ -218,7 +235,18 @@ class _Planner:
         )
         self._timing(episode)
         self._faults(episode)
+        self._mistaken_stop(episode)
         return episode
+
+    def _mistaken_stop(self, e: Episode) -> None:
+        """Maybe a stop reported by mistake, cancelled a few days later (its own stream)."""
+        rng, s = self.mistakes, self.scenario
+        happens = rng.random() < s.outcomes.mistaken_stop_share
+        moment, delay = rng.random(), span(rng, s.software.cancel_stop_delay_days)
+        if happens and e.ending != "cancelled" and e.duration >= delay + 3:
+            reasons = {k: v for k, v in s.outcomes.other_stop_reasons.items() if k != "other-mbe"}
+            reasons = reasons if sum(reasons.values()) > 0 else {"other": 1.0}
+            e.mistaken_stop = (moment, weighted(rng, reasons), delay)
 
     def _non_billing(self) -> str | None:
         if self.care.random() >= self.scenario.outcomes.non_billing_share:
@@ -248,18 +276,18 @@ class _Planner:
         e.faults = frozenset(found)
 
     def _begeleiding(self, kind: str) -> dict[str, Any]:
-        o, rng = self.scenario.outcomes, self.care
+        rng, tables = self.care, self.tables
         first, last = self.factory.name("nl_BE", rng.choice("MF"))
         return {
             "requestType": kind,
             "contactPerson": rng.choice(self.contacts),
             "medical": {
                 "gp": {"name": f"Dr. {first} {last}", "riziv": random_riziv(rng, 1)},
-                "diagnosis": weighted(rng, o.diagnosis),
-                "referral": weighted(rng, o.referral),
-                "origin": weighted(rng, o.origin),
+                "diagnosis": tables["diagnosis"].draw(rng),
+                "referral": tables["referral"].draw(rng),
+                "origin": tables["origin"].draw(rng),
             },
-            "accidentCode": weighted(rng, o.accident_code),
+            "accidentCode": tables["accident_code"].draw(rng),
         }
 
     def _interventions(self, duration: int) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.faults import INVOICE_FAULTS, SHIPMENT_FAULTS
+from simulator.faults import BILLING_FAULTS, INVOICE_FAULTS, SHIPMENT_FAULTS
 from simulator.scenario_reader import Reader, ScenarioError
 from vsb.mbes import Mbe, MbeFileError, load_mbes
 from vsb.membership import CannotAffiliateReason
@@ -100,6 +100,7 @@ class Outcomes:
     non_billing_share: float
     admin_change_share: float
     late_change_share: float
+    mistaken_stop_share: float
     interventions_per_week: dict[str, float]
     contacts_per_week: dict[str, float]
     diagnosis: dict[str, float]
@@ -120,6 +121,10 @@ class Software:
     resend_delay_days: Span
     billing_day: Span
     bill_ongoing_after_days: int
+    cancel_stop_delay_days: Span
+    reduced_forfait_below_days: int
+    reduced_forfait_share: float
+    credit_share: float
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class Faults:
     change_while_under_review: float
     invoice: dict[str, float]
     shipment: dict[str, float]
+    billing: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class Staff:
     review_minutes: Triangle
     line_review_minutes: Triangle
     sign_minutes: Triangle
+    pay_minutes: Triangle
     accept_share: float
     pay_days: Span
 
@@ -362,6 +369,7 @@ def _outcomes(o: Reader) -> Outcomes:
         non_billing_share=o.share("non_billing_share"),
         admin_change_share=o.share("admin_change_share"),
         late_change_share=o.share("late_change_share"),
+        mistaken_stop_share=o.share("mistaken_stop_share"),
         interventions_per_week=o.weights("interventions_per_week", lists["intervention_type"]),
         contacts_per_week=o.weights("contacts_per_week", lists["provider_type"]),
         diagnosis=o.weights("diagnosis", lists["diagnosis"]),
@@ -386,7 +394,19 @@ def _software(s: Reader, mbes: Reader) -> Software:
         resend_delay_days=s.span("resend_delay_days"),
         billing_day=billing_day,
         bill_ongoing_after_days=s.integer("bill_ongoing_after_days", 0),
+        cancel_stop_delay_days=s.span("cancel_stop_delay_days"),
+        reduced_forfait_below_days=s.integer("reduced_forfait_below_days", 0),
+        reduced_forfait_share=s.share("reduced_forfait_share"),
+        credit_share=s.share("credit_share"),
     )
+    window = int(default_rulebook().value("late_change_window_days"))
+    if software.cancel_stop_delay_days[1] > window:
+        raise ScenarioError(
+            s.key("cancel_stop_delay_days"),
+            f"must stay within the late-change window ({window} days): a stop reported by "
+            "mistake is cancelled within a few days",
+            list(software.cancel_stop_delay_days),
+        )
     deadline = int(default_rulebook().value("request_deadline_days"))
     if software.request_delay_days[1] + software.resend_delay_days[1] > deadline:
         raise ScenarioError(
@@ -406,6 +426,7 @@ def _faults(f: Reader) -> Faults:
         change_while_under_review=f.share("change_while_under_review"),
         invoice=_rates(f.sub("invoice"), INVOICE_FAULTS),
         shipment=_rates(f.sub("shipment"), SHIPMENT_FAULTS),
+        billing=_rates(f.sub("billing"), BILLING_FAULTS),
     )
     f.done()
     return faults
@@ -432,6 +453,7 @@ def _staff(table: Reader) -> dict[int, Staff]:
             review_minutes=s.triangle("review_minutes"),
             line_review_minutes=s.triangle("line_review_minutes"),
             sign_minutes=s.triangle("sign_minutes"),
+            pay_minutes=s.triangle("pay_minutes"),
             accept_share=s.share("accept_share"),
             pay_days=s.span("pay_days"),
         )

@@ -1,10 +1,11 @@
-"""Zorgkas staff: each working day they work the review queue, the billing queue, sign decided
-shipments and pay payment orders within the term.
+"""Zorgkas staff: each working day they pay the payment orders due, work the review queue and
+the billing queue, and sign decided shipments.
 
 One process per zorgkas. At the start of a working day it reads the queues (the backlog sample
 of that day), hands items in order to whichever staff member is free first, and stops taking
 work that would run past the end of the day. Work that arrives during the day waits for the
-next morning.
+next morning. Every task takes staff time (its triangle in the scenario) and counts towards
+the utilisation: message reviews, line reviews, signatures and payments.
 """
 
 from __future__ import annotations
@@ -28,20 +29,20 @@ Task = tuple[float, int, Callable[[], None]]  # finish time, order, the action
 class _Day:
     """The staff members' free times during one working day."""
 
-    def __init__(self, start: float, end: float, count: int) -> None:
+    def __init__(self, sim: Simulation, kas: int, start: float, end: float, count: int) -> None:
+        self.tally, self.kas = sim.tally, kas
         self.end = end
         self.free = [(start, i) for i in range(count)]
-        self.busy = 0.0
         self.tasks: list[Task] = []
 
-    def take(self, minutes: float, action: Callable[[], None]) -> bool:
+    def take(self, kind: str, minutes: float, action: Callable[[], None]) -> bool:
         """Give a task to the first free staff member; False when the day is full."""
         when, member = self.free[0]
         finish = when + minutes / 1440
         if finish > self.end:
             return False
         heapq.heapreplace(self.free, (finish, member))
-        self.busy += minutes / 1440
+        self.tally.staff_task(self.kas, kind, minutes)
         self.tasks.append((finish, len(self.tasks), action))
         return True
 
@@ -60,16 +61,18 @@ def staff_process(sim: Simulation, kas: int) -> Process:
     """Work the queues of zorgkas `kas`, day after day."""
     cfg = sim.scenario.staff[kas]
     rng = sim.streams(f"staff/{kas}")
+    pay_rng = sim.streams(f"staff/{kas}/payments")
     payments: dict[str, int] = {}  # payment order -> the day it will be paid
     while True:
         yield sim.wait_until(_next_start(sim.env.now, sim, cfg))
-        day = _Day(sim.env.now, int(sim.env.now) + cfg.hours[1] / 24, cfg.count)
+        day = _Day(sim, kas, sim.env.now, int(sim.env.now) + cfg.hours[1] / 24, cfg.count)
+        if sim.port.billing:
+            _pay(sim, kas, cfg, pay_rng, day, payments)  # first: the term runs
         _plan_reviews(sim, kas, cfg, rng, day)
         if sim.port.billing:
             _plan_lines(sim, kas, cfg, rng, day)
             _plan_signatures(sim, kas, cfg, rng, day, payments)
-            _pay(sim, kas, payments)
-        sim.tally.staff_day(kas, day.busy, cfg.count * (cfg.hours[1] - cfg.hours[0]) / 24)
+        sim.tally.staff_day(kas, cfg.count * (cfg.hours[1] - cfg.hours[0]))
         for finish, _, action in sorted(day.tasks):
             yield sim.wait_until(finish)
             action()
@@ -92,7 +95,7 @@ def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day
             decision = sim.port.decide(item.id, kas, name, outcome, reason, sim.moment())
             sim.decided(item.message_id, decision)
 
-        if not day.take(triangle(rng, cfg.review_minutes), decide):
+        if not day.take("messageReviews", triangle(rng, cfg.review_minutes), decide):
             return
 
 
@@ -109,7 +112,7 @@ def _plan_lines(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: 
             sim.port.decide_line(item.id, kas, name, outcome, reason, sim.moment())
             sim.tally.line_decided(kas, outcome)
 
-        if not day.take(triangle(rng, cfg.line_review_minutes), decide):
+        if not day.take("lineReviews", triangle(rng, cfg.line_review_minutes), decide):
             return
 
 
@@ -130,16 +133,29 @@ def _plan_signatures(
             payments[order["orderId"]] = int(sim.env.now) + min(pay_after, term)
             sim.tally.signed(settlement, order, sim.shipments.get(settlement_id, {}))
 
-        if not day.take(triangle(rng, cfg.sign_minutes), sign):
+        if not day.take("signatures", triangle(rng, cfg.sign_minutes), sign):
             return
 
 
-def _pay(sim: Simulation, kas: int, payments: dict[str, int]) -> None:
+def _pay(
+    sim: Simulation,
+    kas: int,
+    cfg: Staff,
+    rng: random.Random,
+    day: _Day,
+    payments: dict[str, int],
+) -> None:
+    """Pay the payment orders due today (a task each: the transfer in the zorgkas's books)."""
     today = int(sim.env.now)
     for order_id, due in sorted(payments.items(), key=lambda item: (item[1], item[0])):
         if due > today:
             continue
-        order = sim.port.record_payment(order_id, kas, sim.today(), sim.moment())
-        sim.recorder.write("payment-orders", sim.moment(), order)
-        sim.tally.paid(order)
+
+        def pay(order_id: str = order_id) -> None:
+            order = sim.port.record_payment(order_id, kas, sim.today(), sim.moment())
+            sim.recorder.write("payment-orders", sim.moment(), order)
+            sim.tally.paid(order)
+
+        if not day.take("payments", triangle(rng, cfg.pay_minutes), pay):
+            return
         del payments[order_id]

@@ -1,5 +1,10 @@
 """Seeded runs of the small scenario: golden values, byte-identical output, valid streams, and
-a ground truth that the engine's answers confirm."""
+a ground truth that the engine's answers confirm.
+
+The run is 150 days (March to July 2024): long enough for every billing behaviour, also
+those that follow a settlement (credit notes, corrective invoices, forfaits billed past the
+deadline after death).
+"""
 
 from __future__ import annotations
 
@@ -13,16 +18,18 @@ import pytest
 
 import simulator.cli  # noqa: F401  (registers `vsb simulate`)
 from simulator import RunResult, load_scenario, simulate
+from simulator.faults import BILLING_FAULTS, INVOICE_FAULTS
 from vsb.cli import main
 from vsb.schemas import load_schemas
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "fixtures" / "scenarios"
 STREAMS = ("messages", "answers", "decisions", "settlements", "payment-orders", "ground-truth")
+DAYS = 150
 
 
 @cache
 def _run(folder: Path) -> RunResult:
-    return simulate(load_scenario(SCENARIOS / "small.toml"), 60, 7, folder)
+    return simulate(load_scenario(SCENARIOS / "small.toml"), DAYS, 7, folder)
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +43,20 @@ def _bodies(run: RunResult, stream: str) -> list[dict[str, Any]]:
 
 def test_seed_7_gives_the_golden_counts(run: RunResult) -> None:
     summary = run.summary
-    assert summary["answerMix"]["request"] == {"accepted": 212, "refused": 20, "under-review": 5}
-    assert summary["answerMix"]["stop"] == {"accepted": 102}
-    assert summary["answerMix"]["shipment"] == {"processing": 6, "refused": 6}
-    assert summary["faults"]["patient-unknown"] == 7
-    assert summary["faults"]["wrong-request-type-restart"] == 6
-    assert len(run.simulation.plans.patients) == 251
+    assert summary["answerMix"]["request"] == {"accepted": 514, "refused": 56, "under-review": 19}
+    assert summary["answerMix"]["stop"] == {"accepted": 391}
+    assert summary["answerMix"]["cancel-stop"] == {"accepted": 12}
+    assert summary["answerMix"]["shipment"] == {"processing": 24, "refused": 19}
+    assert summary["faults"]["patient-unknown"] == 11
+    assert summary["faults"]["wrong-request-type-restart"] == 17
+    assert summary["invoicesSent"]["credit"] == 41
+    assert summary["invoicesSent"]["corrective"] == 27
+    assert summary["deathsRecorded"] == 349
+    assert len(run.simulation.plans.patients) == 591
 
 
 def test_two_runs_with_one_seed_are_byte_identical(run: RunResult, tmp_path: Path) -> None:
-    again = simulate(load_scenario(SCENARIOS / "small.toml"), 60, 7, tmp_path)
+    again = simulate(load_scenario(SCENARIOS / "small.toml"), DAYS, 7, tmp_path)
     first = run.simulation.recorder.folder
     assert first is not None
     for name in (*STREAMS, "kpi"):
@@ -100,7 +111,8 @@ def test_the_engine_confirms_every_injected_fault(run: RunResult) -> None:
     answers = {a["inReplyTo"]: a for a in _bodies(run, "answers") if "inReplyTo" in a}
     answers |= {s["inReplyTo"]: s for s in _bodies(run, "settlements") if s["status"] != "signed"}
     truth = _bodies(run, "ground-truth")
-    assert len({t["fault"] for t in truth}) >= 10
+    # every wrong invoice and every wrong billing behaviour is injected in this run
+    assert {t["fault"] for t in truth} >= set(INVOICE_FAULTS) | set(BILLING_FAULTS)
     for record in truth:
         answer = answers[record["messageId"]]
         assert answer.get("outcome", answer.get("status")) != "accepted", record
@@ -160,3 +172,85 @@ def test_vsb_simulate_reports_bad_flags_in_one_line(
     assert main(["simulate", "--quiet", "--out", str(tmp_path), *flags]) == 2
     err = capsys.readouterr().err
     assert err.startswith("vsb simulate: error:") and text in err and "Traceback" not in err
+
+
+def test_no_insurance_status_answer_shows_a_death_in_the_simulated_future(run: RunResult) -> None:
+    deaths = 0
+    for line in run.simulation.recorder.lines("answers"):
+        envelope = json.loads(line)
+        death = envelope["body"].get("deathDate")
+        if death is not None:
+            deaths += 1
+            assert death < envelope["at"][:10], envelope  # known the day after, never before
+    assert deaths > 0  # the status queries before billing see the deaths that happened
+
+
+def test_deaths_reach_the_engine_by_the_daily_flow_after_they_happen(run: RunResult) -> None:
+    sim = run.simulation
+    planned = {
+        p.insz: p.death_date
+        for p in sim.plans.patients
+        if p.death_date is not None
+        and p.situation != "unknown"
+        and (p.death_date - sim.scenario.start_date).days + 1 < DAYS
+    }
+    assert run.summary["deathsRecorded"] == len(planned) > 0
+    rows = sim.port.app.store.db.execute(  # type: ignore[attr-defined]
+        "SELECT insz, death_date FROM persons WHERE death_date IS NOT NULL"
+    ).fetchall()
+    assert {row[0]: row[1] for row in rows} == {k: v.isoformat() for k, v in planned.items()}
+
+
+def test_a_corrective_invoice_follows_its_accepted_credit_note_in_a_later_shipment(
+    run: RunResult,
+) -> None:
+    settlements = {
+        s["inReplyTo"]: s for s in _bodies(run, "settlements") if s["status"] != "signed"
+    }
+    faulty = {t.get("invoiceNumber") for t in _bodies(run, "ground-truth")}
+    credited: dict[str, str] = {}  # reference -> month its credit note was accepted
+    correctives = 0
+    for shipment in _bodies(run, "messages"):
+        settlement = settlements.get(shipment["messageId"])
+        if settlement is None or settlement["status"] == "refused":
+            continue  # not a shipment, or refused as a whole: nothing in it counts
+        status = {i["invoiceNumber"]: i["status"] for i in settlement["invoices"]}
+        month = shipment["sendDate"][:7]
+        for invoice in shipment["invoices"]:
+            number, reference = invoice["invoiceNumber"], invoice["vsbReference"]
+            if invoice["type"] == "credit-note" and status[number] == "accepted":
+                credited[reference] = month
+            elif reference in credited and number not in faulty:
+                assert credited.pop(reference) < month
+                assert status[number] != "rejected"
+                correctives += 1
+    assert correctives > 0
+
+
+def test_short_begeleidingen_are_billed_at_the_reduced_forfait(run: RunResult) -> None:
+    codes = Counter(
+        line["code"]
+        for shipment in _bodies(run, "messages")
+        if shipment["kind"] == "shipment"
+        for invoice in shipment["invoices"]
+        if invoice["type"] == "original"
+        for line in invoice["lines"]
+    )
+    assert codes["773194"] > 0 and codes["773172"] > codes["773194"]
+
+
+def test_staff_utilisation_counts_every_kind_of_work_and_the_backlog_is_daily(
+    run: RunResult,
+) -> None:
+    summary = run.summary
+    for kas, work in summary["staffWork"].items():
+        kinds = ("messageReviews", "lineReviews", "signatures", "payments")
+        busy = sum(work[kind]["hours"] for kind in kinds)
+        assert busy == pytest.approx(work["busyHours"], abs=0.3)
+        assert summary["staffUtilisation"][kas] == pytest.approx(
+            work["busyHours"] / work["availableHours"], abs=1e-3
+        )
+    assert sum(w["payments"]["tasks"] for w in summary["staffWork"].values()) > 0
+    backlog = summary["reviewBacklog"]["180/messages"]
+    assert len(backlog["daily"]) > 100 and len(backlog["quarterMeans"]) == 4
+    assert "staff utilisation" in run.table and "quarterly" in run.table

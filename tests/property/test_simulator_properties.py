@@ -8,7 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from simulator.distributions import duration_days, poisson, span, triangle
-from simulator.population import weighted
+from simulator.population import WeightTable, weighted
 from simulator.random_streams import Streams
 
 seeds = st.integers(min_value=0, max_value=2**32)
@@ -50,6 +50,15 @@ def test_poisson_counts_are_never_negative(seed: int, mean: float) -> None:
 @given(seeds, st.dictionaries(st.text(min_size=1, max_size=3), st.floats(0.01, 10), min_size=1))
 def test_weighted_draws_a_key_with_a_positive_weight(seed: int, weights: dict[str, float]) -> None:
     assert weighted(random.Random(seed), weights) in weights
+
+
+@given(seeds, st.dictionaries(st.text(min_size=1, max_size=3), st.floats(0.01, 10), min_size=1))
+def test_a_weight_table_draws_exactly_what_weighted_draws(
+    seed: int, weights: dict[str, float]
+) -> None:
+    first, second = random.Random(seed), random.Random(seed)
+    table = WeightTable(weights)
+    assert [table.draw(first) for _ in range(20)] == [weighted(second, weights) for _ in range(20)]
 
 
 @given(

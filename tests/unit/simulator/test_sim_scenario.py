@@ -81,6 +81,26 @@ def _variant(tmp_path: Path, old: str, new: str) -> Path:
             "scenario.start_date: must be a date",
         ),
         (
+            "cancel_stop_delay_days = [1, 4]",
+            "cancel_stop_delay_days = [1, 9]",
+            "mbe_software.cancel_stop_delay_days: must stay within the late-change window",
+        ),
+        (
+            "double-forfait = 0.002",
+            "double-forfait = 2",
+            "faults.billing.double-forfait: must be a number >= 0 and <= 1",
+        ),
+        (
+            "pre-transition = 0.005",
+            "pre-2024 = 0.005",
+            "faults.billing.pre-2024: is not one of",
+        ),
+        (
+            "pay_minutes = [5, 10, 30]",
+            "pay_minutes = [5, 50, 30]",
+            "staff.180.pay_minutes: must be [min, mode, max]",
+        ),
+        (
             "request_delay_days = [0, 14]",
             "request_delay_days = [0, 29]",
             "mbe_software.request_delay_days: the longest delay plus the longest resend delay",
