@@ -23,6 +23,7 @@ from simulator.distributions import span
 from simulator.faults import break_invoice, break_shipment
 from simulator.model import Billable, MbeState, Process, Simulation
 from simulator.plans import day_text
+from vsb.billing.checks import billing_deadline_after_death
 from vsb.billing.rules import BillingRules, billing_rules
 from vsb.identifiers import make_rrn
 from vsb.rulebook import default_rulebook
@@ -60,17 +61,8 @@ def billing_process(sim: Simulation, hco: str) -> Process:
 
 
 def deadline_after_death(death: dt.date) -> dt.date:
-    """The last send date of a shipment billing a deceased patient (the rulebook's months
-    after death, clipped to the end of a shorter month), as the MBE software reads the rule."""
-    months = int(default_rulebook().value("billing_deadline_after_death_months"))
-    month = death.month - 1 + months
-    year, month = death.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(death.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """The last send date of a shipment billing a deceased patient, as the engine reads it."""
+    return billing_deadline_after_death(default_rulebook(), death)
 
 
 def _fault_stream(sim: Simulation, hco: str, fault: str) -> random.Random:

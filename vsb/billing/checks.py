@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -11,6 +12,7 @@ from vsb.billing.money import cents
 from vsb.billing.rules import BillingRules
 from vsb.context import Context, parse_date
 from vsb.insurance import InsuranceStatus
+from vsb.rulebook import Rulebook
 from vsb.store import Begeleiding
 
 ErrorType = Literal["B", "F", "R"]
@@ -131,7 +133,9 @@ def _patient_errors(
             )
         )
     months = int(ctx.rulebook.value("billing_deadline_after_death_months"))
-    if status.death_date is not None and state.send_date > _add_months(status.death_date, months):
+    if status.death_date is not None and state.send_date > billing_deadline_after_death(
+        ctx.rulebook, status.death_date
+    ):
         errors.append(
             _f(
                 "REQ-BL-AFTER-DEATH",
@@ -143,15 +147,13 @@ def _patient_errors(
     return errors
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def billing_deadline_after_death(rulebook: Rulebook, death: dt.date) -> dt.date:
+    """The last send date of a shipment that bills a deceased patient (REQ-BL-AFTER-DEATH): the
+    rulebook's months after death, on the same day or the last day of a shorter month."""
+    months = int(rulebook.value("billing_deadline_after_death_months"))
+    index = death.month - 1 + months
+    year, month = death.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(death.day, calendar.monthrange(year, month)[1]))
 
 
 def check_original(

@@ -32,10 +32,12 @@ CREATE INDEX IF NOT EXISTS lines_invoice ON lines (invoice_id, line_number);
 CREATE INDEX IF NOT EXISTS lines_shipment ON lines (shipment_id, status);
 CREATE INDEX IF NOT EXISTS lines_credited ON lines (credited_line);
 CREATE INDEX IF NOT EXISTS shipments_feed ON shipments (mbe, feed_seq);
+CREATE INDEX IF NOT EXISTS shipments_status ON shipments (zorgkas, status);
 CREATE TABLE IF NOT EXISTS payment_orders (
     order_id TEXT PRIMARY KEY, shipment_id INTEGER NOT NULL, zorgkas INTEGER NOT NULL,
     mbe TEXT NOT NULL, amount INTEGER NOT NULL, signed_on TEXT NOT NULL,
     due_date TEXT NOT NULL, paid_on TEXT, document TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS payment_orders_unpaid ON payment_orders (zorgkas, paid_on);
 """
 
 LIVE = ("accepted", "under-review")
