@@ -36,3 +36,39 @@ def insz_of(app: CentralApplication, count: int) -> list[str]:
 def request(insz: str, message_id: str) -> dict[str, Any]:
     """A correct request of type new, started on START."""
     return sample_request(MBE, insz, START, message_id)
+
+
+def forfait_shipment(patients: list[tuple[str, str]]) -> dict[str, Any]:
+    """A shipment to zorgkas 180 with one full-forfait invoice per (INSZ, reference)."""
+    invoices = [
+        {
+            "invoiceNumber": f"F-{i}",
+            "type": "original",
+            "insz": insz,
+            "vsbReference": reference,
+            "lines": [
+                {
+                    "lineNumber": 1,
+                    "code": "773172",
+                    "prestationDate": START.isoformat(),
+                    "amount": "2900.00",
+                    "personalShare": "0.00",
+                }
+            ],
+        }
+        for i, (insz, reference) in enumerate(patients)
+    ]
+    return {
+        "kind": "shipment",
+        "messageId": f"s-{len(patients)}",
+        "mbe": MBE,
+        "zorgkas": 180,
+        "shipmentNumber": "001/202403",
+        "sendDate": "2024-03-10",
+        "totals": {
+            "invoices": len(invoices),
+            "lines": len(invoices),
+            "amount": f"{2900 * len(invoices)}.00",
+        },
+        "invoices": invoices,
+    }

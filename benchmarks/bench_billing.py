@@ -6,44 +6,8 @@ Run: `make bench` or `.venv/bin/python -m benchmarks.bench_billing`.
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from benchmarks._setup import MBE, START, application, insz_of, request
-
-
-def _shipment(patients: list[tuple[str, str]]) -> dict[str, Any]:
-    invoices = [
-        {
-            "invoiceNumber": f"F-{i}",
-            "type": "original",
-            "insz": insz,
-            "vsbReference": reference,
-            "lines": [
-                {
-                    "lineNumber": 1,
-                    "code": "773172",
-                    "prestationDate": START.isoformat(),
-                    "amount": "2900.00",
-                    "personalShare": "0.00",
-                }
-            ],
-        }
-        for i, (insz, reference) in enumerate(patients)
-    ]
-    return {
-        "kind": "shipment",
-        "messageId": f"s-{len(patients)}",
-        "mbe": MBE,
-        "zorgkas": 180,
-        "shipmentNumber": "001/202403",
-        "sendDate": "2024-03-10",
-        "totals": {
-            "invoices": len(invoices),
-            "lines": len(invoices),
-            "amount": f"{2900 * len(invoices)}.00",
-        },
-        "invoices": invoices,
-    }
+from benchmarks._setup import application, forfait_shipment, insz_of, request
 
 
 def measure(size: int) -> tuple[float, str]:
@@ -52,7 +16,7 @@ def measure(size: int) -> tuple[float, str]:
     patients = []
     for i, insz in enumerate(insz_of(app, size)):
         patients.append((insz, app.handle(request(insz, f"r-{i}"))["vsbReference"]))
-    shipment = _shipment(patients)
+    shipment = forfait_shipment(patients)
     started = time.perf_counter()
     settlement = app.handle(shipment)
     return time.perf_counter() - started, settlement["status"]

@@ -28,6 +28,7 @@ from typing import Any
 
 import httpx
 
+from benchmarks._setup import forfait_shipment
 from vsb.identifiers import make_riziv
 from vsb.mbes import load_mbes
 from vsb.serve.certs import ClientIdentity, write_test_pki
@@ -259,34 +260,7 @@ def _shipment(load: Load, patients: list[str]) -> None:
     for i, insz in enumerate(patients):  # repeats: the same ids give the recorded answers
         answer = load.send("/v1/requests", _request(insz, f"r-{i}"))[1]
         references.append((insz, answer["vsbReference"]))
-    invoices = [
-        {
-            "invoiceNumber": f"F-{i}",
-            "type": "original",
-            "insz": insz,
-            "vsbReference": reference,
-            "lines": [
-                {
-                    "lineNumber": 1,
-                    "code": "773172",
-                    "prestationDate": START.isoformat(),
-                    "amount": "2900.00",
-                    "personalShare": "0.00",
-                }
-            ],
-        }
-        for i, (insz, reference) in enumerate(references)
-    ]
-    shipment = {
-        "kind": "shipment",
-        "messageId": "s-1000",
-        "mbe": MBE,
-        "zorgkas": 180,
-        "shipmentNumber": "001/202403",
-        "sendDate": "2024-03-10",
-        "totals": {"invoices": 1000, "lines": 1000, "amount": f"{2900 * 1000}.00"},
-        "invoices": invoices,
-    }
+    shipment = forfait_shipment(references)
     elapsed, settlement = load.send("/v1/shipments", shipment)
     _row(f"shipment of 1,000 invoices ({settlement['status']})", 1, elapsed, [elapsed])
 
