@@ -39,7 +39,31 @@ class StepResult:
     met: bool
 
 
+_REQUIRED = {
+    "decide": ("zorgkas", "staff", "messageId", "outcome"),
+    "sign": ("zorgkas", "staff", "messageId"),
+    "pay": ("zorgkas", "messageId"),
+}
+
+
+def _check_fields(path: Path, number: int, step: dict[str, Any]) -> None:
+    for action, fields in _REQUIRED.items():
+        if action not in step:
+            continue
+        order = step[action]
+        missing = [f for f in fields if not isinstance(order, dict) or f not in order]
+        if missing:
+            raise StoryError(
+                f"{path}:{number}: {action} needs {', '.join(fields)}; missing {', '.join(missing)}"
+            )
+
+
 def _load(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    if not path.is_file():
+        raise StoryError(
+            f"--story {path}: no such file; a story is JSON Lines (see "
+            "fixtures/samples/story.jsonl)"
+        )
     steps = []
     for number, text in enumerate(path.read_text("utf-8").splitlines(), start=1):
         if not text.strip():
@@ -52,6 +76,7 @@ def _load(path: Path) -> list[tuple[int, dict[str, Any]]]:
             raise StoryError(f"{path}:{number}: a step needs one of {', '.join(_ACTIONS)}")
         if "note" not in step and not isinstance(step.get("at"), str):
             raise StoryError(f"{path}:{number}: field 'at' (ISO date or date-time) is missing")
+        _check_fields(path, number, step)
         steps.append((number, step))
     return steps
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +97,13 @@ def test_unknown_command_exits_2() -> None:
     with pytest.raises(SystemExit) as raised:
         main(["dance"])
     assert raised.value.code == 2
+
+
+def test_run_with_a_decision_missing_fields_exits_2_naming_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    story = tmp_path / "story.jsonl"
+    story.write_text('{"at": "2024-01-01", "decide": {"zorgkas": 180}}\n', encoding="utf-8")
+    assert main(["run", "--story", str(story)]) == 2
+    error = capsys.readouterr().err
+    assert "decide needs" in error and "missing staff, messageId, outcome" in error
