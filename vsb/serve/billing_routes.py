@@ -15,19 +15,10 @@ from vsb.serve.components import message_ref
 from vsb.serve.mbe_routes import service_of
 from vsb.serve.problems import FieldError, invalid
 from vsb.serve.service import json_response
-from vsb.serve.staff_routes import staff_call
-from vsb.serve.validation import validate_body
+from vsb.serve.staff_routes import staff_body, staff_call
 
 _SETTLEMENT_ID = {"type": "string", "pattern": "^S-[0-9]{9}$"}
 _ORDER_ID = {"type": "string", "pattern": "^P-[0-9]{9}$"}
-
-
-async def _body(request: Request, name: str) -> Any:
-    body = await service_of(request).body(request)
-    violations = validate_body(name, body)
-    if violations:
-        raise schema_problem(violations, name.lower())
-    return body
 
 
 async def line_reviews(request: Request) -> Response:
@@ -44,7 +35,7 @@ async def decide_line(request: Request) -> Response:
     zorgkas = request.path_params["zorgkas"]
     service = service_of(request)
     staff = service.staff(request, zorgkas)
-    body = await _body(request, "Decision")
+    body = await staff_body(request, "Decision")
     settlement = await staff_call(
         request,
         service.central.engine.decide_line,
@@ -101,7 +92,7 @@ async def pay(request: Request) -> Response:
     zorgkas = request.path_params["zorgkas"]
     service = service_of(request)
     service.staff(request, zorgkas)
-    body = await _body(request, "Payment")
+    body = await staff_body(request, "Payment")
     try:
         paid_on = dt.date.fromisoformat(body["paidOn"])
     except ValueError:

@@ -34,6 +34,19 @@ async def staff_call(request: Request, function: Any, *args: object) -> Any:
         raise _refusal(exc) from None
 
 
+async def staff_body(request: Request, name: str) -> Any:
+    """The JSON body of a staff action, valid against the OpenAPI component `name`.
+
+    Raises:
+        ProblemError: 422 naming every violation.
+    """
+    body = await service_of(request).body(request)
+    violations = validate_body(name, body)
+    if violations:
+        raise schema_problem(violations, name.lower())
+    return body
+
+
 async def reviews(request: Request) -> Response:
     """The open review queue of the caller's zorgkas."""
     zorgkas = request.path_params["zorgkas"]
@@ -48,10 +61,7 @@ async def decide(request: Request) -> Response:
     zorgkas = request.path_params["zorgkas"]
     service = service_of(request)
     staff = service.staff(request, zorgkas)
-    body = await service.body(request)
-    violations = validate_body("Decision", body)
-    if violations:
-        raise schema_problem(violations, "decision")
+    body = await staff_body(request, "Decision")
     decision = await staff_call(
         request,
         service.central.engine.decide,
