@@ -8,7 +8,7 @@ Every refusal is a RegistryFileError naming the file, line, field and rule.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -124,6 +124,68 @@ REGIONS: dict[str, Region] = {region: region for region in get_args(Region)}
 AFFILIATION_TYPES: dict[str, AffiliationType] = {kind: kind for kind in get_args(AffiliationType)}
 T = TypeVar("T")
 
+Problem = tuple[str, str, str]
+"""A broken registry rule: the field (as in the CSV files), the rule and what is wrong."""
+
+
+def person_problem(person: Person) -> Problem | None:
+    """The first registry rule a person breaks: a valid INSZ that agrees with the birth date
+    and sex, and no death before birth."""
+    try:
+        info = validate_insz(person.insz)
+    except InvalidIdentifier as error:
+        return "insz", "insz", str(error)
+    birth = person.birth_date
+    if birth is not None and info.birth_date is not None and birth != info.birth_date:
+        return "birth_date", "insz-mismatch", f"the INSZ encodes {info.birth_date}"
+    if person.sex != "U" and info.sex is not None and person.sex != info.sex:
+        return "sex", "insz-mismatch", f"the INSZ serial encodes sex {info.sex}"
+    if person.death_date is not None and birth is not None and person.death_date < birth:
+        return "death_date", "death-before-birth", f"born {birth}"
+    return None
+
+
+def affiliation_problem(
+    affiliation: Affiliation, person: Person | None, earlier: Sequence[Affiliation]
+) -> Problem | None:
+    """The first registry rule an affiliation breaks: a registered person who may affiliate,
+    a period that ends after it starts, and no overlap with the person's earlier periods."""
+    if person is None:
+        return "insz", "unknown-person", f"{affiliation.insz} is not in {NATIONAL_REGISTER}"
+    if affiliation.end is not None and affiliation.end < affiliation.start:
+        return "end", "period", f"{affiliation.end} is before start {affiliation.start}"
+    if person.cannot_affiliate is not None:
+        return (
+            "insz",
+            "cannot-affiliate",
+            f"the person cannot affiliate ({person.cannot_affiliate})",
+        )
+    for old in earlier:
+        if old.insz == affiliation.insz and _overlap(old, affiliation):
+            detail = f"the period overlaps {old.zorgkas} from {old.start} to {old.end or '-'}"
+            return "start", "overlap", detail
+    return None
+
+
+def snapshot_problems(snapshot: RegistrySnapshot) -> list[tuple[str, int, Problem]]:
+    """Every registry rule a snapshot breaks, as (persons | affiliations, index, problem):
+    what `load_registry` checks in the files, for a snapshot made some other way."""
+    found: list[tuple[str, int, Problem]] = []
+    persons: dict[str, Person] = {}
+    for index, person in enumerate(snapshot.persons):
+        problem = person_problem(person)
+        if person.insz in persons:
+            problem = "insz", "duplicate", "the person is given twice"
+        if problem is not None:
+            found.append(("persons", index, problem))
+        persons.setdefault(person.insz, person)
+    for index, affiliation in enumerate(snapshot.affiliations):
+        earlier = snapshot.affiliations[:index]
+        problem = affiliation_problem(affiliation, persons.get(affiliation.insz), earlier)
+        if problem is not None:
+            found.append(("affiliations", index, problem))
+    return found
+
 
 @dataclass(frozen=True)
 class _Row:
@@ -227,13 +289,9 @@ def _national_register_row(row: _Row) -> Person:
     """Parse and check one national-register.csv row against what its INSZ encodes."""
     info = row.insz_info()
     birth = row.iso_date("birth_date", optional=True)
-    if birth is not None and info.birth_date is not None and birth != info.birth_date:
-        raise row.fail("birth_date", "insz-mismatch", f"the INSZ encodes {info.birth_date}")
     sex = row.choice("sex", SEXES)
-    if sex != "U" and info.sex is not None and sex != info.sex:
-        raise row.fail("sex", "insz-mismatch", f"the INSZ serial encodes sex {info.sex}")
     region = row.choice("region", REGIONS)
-    return Person(
+    person = Person(
         insz=info.number,
         last_name=row.required("last_name"),
         first_name=row.required("first_name"),
@@ -248,6 +306,10 @@ def _national_register_row(row: _Row) -> Person:
         increased_allowance_years=frozenset(),
         vzv25_years=frozenset(),
     )
+    problem = person_problem(person)
+    if problem is not None:
+        raise row.fail(*problem)
+    return person
 
 
 def _postal_code(row: _Row, region: str) -> str:
@@ -302,11 +364,11 @@ def _merge_flows(directory: Path, persons: dict[str, Person]) -> None:
     for name in ("deaths.csv", "a415.csv", "excluded.csv"):
         _unique(_read(directory, name), _Row.insz)
     for row in _read(directory, "deaths.csv"):
-        person = _person_of(row, persons)
-        died = row.iso_date("death_date")
-        if died is not None and person.birth_date is not None and died < person.birth_date:
-            raise row.fail("death_date", "death-before-birth", f"born {person.birth_date}")
-        persons[person.insz] = replace(person, death_date=died)
+        person = replace(_person_of(row, persons), death_date=row.iso_date("death_date"))
+        problem = person_problem(person)
+        if problem is not None:
+            raise row.fail(*problem)
+        persons[person.insz] = person
     for row in _read(directory, "a415.csv"):
         person = _person_of(row, persons)
         country = row.required("country")
@@ -328,14 +390,10 @@ def _affiliations(rows: list[_Row], persons: dict[str, Person]) -> list[Affiliat
         zorgkas = row.choice("zorgkas", ZORGKASSEN)
         kind = row.choice("type", AFFILIATION_TYPES)
         start, end = row.start_end("start", "end")
-        if person.cannot_affiliate is not None:
-            detail = f"the person cannot affiliate ({person.cannot_affiliate})"
-            raise row.fail("insz", "cannot-affiliate", detail)
         new = Affiliation(person.insz, zorgkas, kind, start, end)
-        for old in found:
-            if old.insz == new.insz and _overlap(old, new):
-                detail = f"the period overlaps {old.zorgkas} from {old.start} to {old.end or '-'}"
-                raise row.fail("start", "overlap", detail)
+        problem = affiliation_problem(new, person, found)
+        if problem is not None:
+            raise row.fail(*problem)
         found.append(new)
     return found
 

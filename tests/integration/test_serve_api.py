@@ -244,3 +244,23 @@ def test_dev_tokens_work_only_when_switched_on(serve: Any) -> None:
     assert strict.client.get("/v1/feed", headers=token).status_code == 401
     loose = serve(insecure_dev_tokens=True)
     assert loose.client.get("/v1/feed", headers=token).status_code == 200
+
+
+def test_test_control_refuses_a_registry_that_breaks_the_registry_rules(
+    server: LiveServer,
+) -> None:
+    control = server.caller(None)
+    person = {"insz": INSZ_180, "lastName": "A", "firstName": "B", "sex": "U", "region": "flanders"}
+    broken = {
+        "persons": [person, {**person, "insz": "85073003327"}],
+        "affiliations": [
+            {"insz": INSZ_180_B, "zorgkas": 180, "type": "official", "start": "2024-01-01"}
+        ],
+    }
+    answer = control.put("/test/registry", broken)
+    assert answer.status_code == 409
+    found = {(e["pointer"], e["rule"]) for e in answer.json()["errors"]}
+    assert found == {("/persons/1/insz", "insz"), ("/affiliations/0/insz", "unknown-person")}
+    # nothing was loaded: the fixture person is still known
+    status = server.mbe().post("/v1/insurance-status", status_query(INSZ_180, "q-kept"))
+    assert status.json()["status"] == "affiliated"

@@ -438,3 +438,42 @@ def test_registry_file_error_is_a_value_error_with_a_fix_hint(tmp_path: Path) ->
     error = _refusal(tmp_path)
     assert isinstance(error, ValueError)
     assert "YYYY-MM-DD" in str(error)
+
+
+def test_snapshot_problems_finds_the_rules_the_files_enforce_in_a_built_snapshot() -> None:
+    from vsb.membership import RegistrySnapshot, snapshot_problems
+
+    born = date(1960, 5, 1)
+    insz = make_rrn(born, 33)
+    person = Person(
+        insz=insz,
+        last_name="A",
+        first_name="B",
+        birth_date=born,
+        sex="M",
+        region="flanders",
+        postal_code="9000",
+        health_insurer=100,
+        death_date=date(1950, 1, 1),
+        cannot_affiliate=None,
+        foreign_insured=False,
+        increased_allowance_years=frozenset(),
+        vzv25_years=frozenset(),
+    )
+    first = Affiliation(insz, 180, "official", date(2024, 1, 1), None)
+    overlapping = Affiliation(insz, 680, "official", date(2024, 6, 1), None)
+    backwards = Affiliation(insz, 280, "official", date(2023, 6, 1), date(2023, 1, 1))
+    snapshot = RegistrySnapshot((person, person), (first, overlapping, backwards))
+    rules = [(group, index, rule) for group, index, (_, rule, _) in snapshot_problems(snapshot)]
+    assert rules == [
+        ("persons", 0, "death-before-birth"),
+        ("persons", 1, "duplicate"),
+        ("affiliations", 1, "overlap"),
+        ("affiliations", 2, "period"),
+    ]
+
+
+def test_snapshot_problems_is_empty_for_the_fixture_registry() -> None:
+    from vsb.membership import snapshot_problems
+
+    assert snapshot_problems(load_registry(FIXTURES / "registry")) == []

@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from vsb.clock import FixedClock
 from vsb.mbes import Mbe
-from vsb.membership import Affiliation, Person, RegistrySnapshot
+from vsb.membership import Affiliation, Person, RegistrySnapshot, snapshot_problems
 from vsb.schemas import SchemaViolation
 from vsb.serve.bodies import schema_problem
 from vsb.serve.mbe_routes import service_of
@@ -109,15 +109,19 @@ def _snapshot(body: dict[str, Any]) -> RegistrySnapshot:
     return RegistrySnapshot(persons, affiliations)
 
 
-def _registry_problems(body: dict[str, Any]) -> list[SchemaViolation]:
-    seen: set[str] = set()
+_JSON_FIELDS = {"birth_date": "birthDate", "death_date": "deathDate"}
+
+
+def _rule_problems(snapshot: RegistrySnapshot) -> list[SchemaViolation]:
+    """The registry rules the snapshot breaks (the same as for the KSZ files)."""
+    return [
+        SchemaViolation(f"/{group}/{index}/{_JSON_FIELDS.get(field, field)}", rule, detail)
+        for group, index, (field, rule, detail) in snapshot_problems(snapshot)
+    ]
+
+
+def _date_problems(body: dict[str, Any]) -> list[SchemaViolation]:
     problems = []
-    for index, person in enumerate(body["persons"]):
-        if person["insz"] in seen:
-            problems.append(
-                SchemaViolation(f"/persons/{index}/insz", "unique", "every person appears once")
-            )
-        seen.add(person["insz"])
     for pointer, value in _dates(body):
         try:
             dt.date.fromisoformat(value)
@@ -140,7 +144,9 @@ def _dates(body: dict[str, Any]) -> list[tuple[str, str]]:
 async def load_registry(request: Request) -> Response:
     """Replace the registry (persons and affiliations) by the body's."""
     service, body = await _checked(request, "Registry")
-    problems = _registry_problems(body)
+    problems = _date_problems(body)  # dates first: the snapshot cannot be built without them
+    snapshot = RegistrySnapshot((), ()) if problems else _snapshot(body)
+    problems = problems or _rule_problems(snapshot)
     if problems:
         errors = tuple(FieldError(p.pointer, p.keyword, p.message) for p in problems)
         raise ProblemError(
@@ -152,7 +158,6 @@ async def load_registry(request: Request) -> Response:
                 errors,
             )
         )
-    snapshot = _snapshot(body)
     await service.central.run(service.central.store.load_registry, snapshot)
     return json_response(
         {"persons": len(snapshot.persons), "affiliations": len(snapshot.affiliations)}
