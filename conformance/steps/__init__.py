@@ -1,0 +1,11 @@
+"""The step definitions of the suite, one module per behaviour area.
+
+`STEP_MODULES` are loaded as pytest plugins by the suite's conftest, so that every feature
+file can use every step.
+"""
+
+STEP_MODULES = [
+    "conformance.steps.common",
+    "conformance.steps.answers",
+    "conformance.steps.requests",
+]
