@@ -17,8 +17,128 @@ Feature: Requests for intervention
       Then the request is <verdict>
 
       Examples:
-        | days | sent       | verdict                          |
-        | 0    | 2024-03-01 | accepted                         |
-        | 29   | 2024-03-30 | accepted                         |
-        | 30   | 2024-03-31 | accepted                         |
-        | 31   | 2024-04-01 | refused for REQ-RQ-DEADLINE      |
+        | days | sent       | verdict                                              |
+        | 0    | 2024-03-01 | accepted                                             |
+        | 30   | 2024-03-31 | accepted                                             |
+        | 31   | 2024-04-01 | refused for REQ-RQ-DEADLINE at /begeleiding/startDate |
+
+  @REQ-RQ-START-NOT-FUTURE
+  Rule: The start date is not after the day the request arrives
+
+    Scenario Outline: A request starting <when> is <verdict>
+      When MBE Brugge requests a new begeleiding for An starting <start>, sent on 2024-03-10
+      Then the request is <verdict>
+
+      Examples:
+        | when             | start      | verdict                             |
+        | on the same day  | 2024-03-10 | accepted                            |
+        | the day after    | 2024-03-11 | refused for REQ-RQ-START-NOT-FUTURE |
+
+  @REQ-RQ-REFERENCE
+  Rule: An accepted request gets a unique VSB reference
+
+    Scenario: Two accepted requests get two different VSB references
+      Given Bo is affiliated with zorgkas 180 since 2024-01-01
+      When MBE Brugge requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02
+      Then the request is accepted with a VSB reference
+      When MBE Brugge requests a new begeleiding for Bo starting 2024-03-01, sent on 2024-03-02
+      Then the request is accepted with a VSB reference
+      And the begeleidingen of An and Bo have different VSB references
+
+  @REQ-RQ-TYPE-NEW
+  Rule: A new request is for a patient new to the MBE; a returning patient needs a restart
+
+    Scenario: A new request for a patient the MBE accompanied before is refused
+      Given An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An's begeleiding at MBE Brugge was stopped on 2024-03-20
+      When MBE Brugge requests a new begeleiding for An starting 2024-04-01, sent on 2024-04-02
+      Then the request is refused for REQ-RQ-TYPE-NEW
+
+    Scenario: A new request at another MBE after a stop is accepted
+      Given An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An's begeleiding at MBE Brugge was stopped on 2024-03-20
+      When MBE Gent requests a new begeleiding for An starting 2024-04-01, sent on 2024-04-02
+      Then the request is accepted
+
+  @REQ-RQ-TYPE-RESTART
+  Rule: A restart needs an earlier, stopped begeleiding of the patient at the same MBE
+
+    Scenario: A restart at the MBE that stopped the begeleiding is accepted
+      Given An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An's begeleiding at MBE Brugge was stopped on 2024-03-20
+      When MBE Brugge requests a restart of the begeleiding of An starting 2024-04-01, sent on 2024-04-02
+      Then the request is accepted with a VSB reference
+
+    Scenario: A restart for a patient the MBE never accompanied is refused
+      When MBE Brugge requests a restart of the begeleiding of An starting 2024-03-01, sent on 2024-03-02
+      Then the request is refused for REQ-RQ-TYPE-RESTART
+
+    Scenario: A restart at another MBE than the one that stopped is refused
+      Given An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An's begeleiding at MBE Brugge was stopped on 2024-03-20
+      When MBE Gent requests a restart of the begeleiding of An starting 2024-04-01, sent on 2024-04-02
+      Then the request is refused for REQ-RQ-TYPE-RESTART
+
+  @REQ-RQ-ONE-OPEN
+  Rule: A patient has at most one open begeleiding; the other MBE must stop first
+
+    Scenario: A request while the patient is accompanied by another MBE is refused
+      Given An has an accepted begeleiding at MBE Gent starting 2024-03-01
+      When MBE Brugge requests a new begeleiding for An starting 2024-03-10, sent on 2024-03-10
+      Then the request is refused for REQ-RQ-ONE-OPEN
+
+    Scenario: A request after the other MBE stopped is accepted
+      Given An has an accepted begeleiding at MBE Gent starting 2024-03-01
+      And An's begeleiding at MBE Gent was stopped on 2024-03-09
+      When MBE Brugge requests a new begeleiding for An starting 2024-03-10, sent on 2024-03-10
+      Then the request is accepted
+
+  @REQ-RQ-OVERLAP
+  Rule: A begeleiding does not start before the stop of an earlier one of the patient
+
+    Scenario Outline: A begeleiding starting <when> the earlier one stopped is <verdict>
+      Given An has an accepted begeleiding at MBE Gent starting 2024-03-01
+      And An's begeleiding at MBE Gent was stopped on 2024-03-20
+      When MBE Brugge requests a new begeleiding for An starting <start>, sent on 2024-03-25
+      Then the request is <verdict>
+
+      Examples:
+        | when          | start      | verdict                    |
+        | the day after | 2024-03-21 | accepted                   |
+        | on the day    | 2024-03-20 | accepted                   |
+        | the day before | 2024-03-19 | refused for REQ-RQ-OVERLAP |
+
+  @REQ-RQ-CODELIST
+  Rule: Diagnosis, referral, origin and accident code come from the rulebook's code lists
+
+    Scenario Outline: A request with <field> "<code>" is <verdict>
+      When MBE Brugge requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02, with <field> "<code>"
+      Then the request is <verdict>
+
+      Examples:
+        | field         | code           | verdict                                                         |
+        | diagnosis     | dementia       | accepted                                                        |
+        | diagnosis     | sadness        | refused for REQ-RQ-CODELIST at /begeleiding/medical/diagnosis |
+        | referral      | neighbour      | refused for REQ-RQ-CODELIST at /begeleiding/medical/referral  |
+        | origin        | boat           | refused for REQ-RQ-CODELIST at /begeleiding/medical/origin    |
+        | accident code | traffic-jam    | refused for REQ-RQ-CODELIST at /begeleiding/accidentCode      |
+        | accident code | work-accident  | accepted                                                        |
+
+  @REQ-ID-INSZ
+  Rule: The patient's INSZ is a valid national register or BIS number
+
+    Scenario: A request with an INSZ whose check digits are wrong is refused
+      When MBE Brugge requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02, with INSZ "85073003329"
+      Then the request is refused for REQ-ID-INSZ at /insz
+
+  @REQ-ID-RIZIV
+  Rule: The GP's RIZIV number is a valid care-provider number of a physician
+
+    Scenario Outline: A request whose GP has RIZIV number <riziv> is <verdict>
+      When MBE Brugge requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02, with GP RIZIV number "<riziv>"
+      Then the request is <verdict>
+
+      Examples:
+        | riziv       | verdict                                                       |
+        | 11234578003 | accepted                                                      |
+        | 11234599003 | refused for REQ-ID-RIZIV at /begeleiding/medical/gp/riziv   |

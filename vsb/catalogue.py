@@ -15,7 +15,8 @@ ErrorType = Literal["B", "F", "R"]
 _ACTORS = ("central", "mbe", "both")
 _OUTCOMES = ("refused", "under-review", "none")
 _ERROR_TYPES = ("B", "F", "R")
-_FIELDS = {"id", "area", "text", "source", "actor", "automated", "outcome", "error_type"}
+_FIELDS = {"id", "area", "text", "source", "actor", "automated", "outcome", "error_type",
+    "manual_reason"}
 
 
 class CatalogueError(ValueError):
@@ -34,6 +35,7 @@ class Requirement:
     automated: bool
     outcome: Outcome
     error_type: ErrorType | None = None
+    manual_reason: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         """The requirement as plain JSON-ready data."""
@@ -48,6 +50,8 @@ class Requirement:
         }
         if self.error_type is not None:
             data["error_type"] = self.error_type
+        if self.manual_reason:
+            data["manual_reason"] = self.manual_reason
         return data
 
 
@@ -95,6 +99,13 @@ def _parse(entry: dict[str, Any], index: int) -> Requirement:
     requirement_id = _require(entry, index, "id", str)
     if not requirement_id.startswith("REQ-"):
         raise CatalogueError(f"requirement {requirement_id}: id must start with 'REQ-'")
+    automated = _require(entry, index, "automated", bool)
+    manual_reason = entry.get("manual_reason", "")
+    if not automated and not (isinstance(manual_reason, str) and manual_reason.strip()):
+        raise CatalogueError(
+            f"requirement {requirement_id}: automated = false needs manual_reason "
+            "(why no scenario can test it)"
+        )
     error_type = entry.get("error_type")
     if error_type is not None:
         error_type = _choice(entry, index, "error_type", _ERROR_TYPES)
@@ -104,9 +115,10 @@ def _parse(entry: dict[str, Any], index: int) -> Requirement:
         text=_require(entry, index, "text", str),
         source=_require(entry, index, "source", str),
         actor=_choice(entry, index, "actor", _ACTORS),
-        automated=_require(entry, index, "automated", bool),
+        automated=automated,
         outcome=_choice(entry, index, "outcome", _OUTCOMES),
         error_type=error_type,
+        manual_reason=manual_reason if isinstance(manual_reason, str) else "",
     )
 
 

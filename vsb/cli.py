@@ -1,4 +1,9 @@
-"""The `vsb` command line: rules, the sample run, and (later) simulate, conformance, serve."""
+"""The `vsb` command line: rules and the sample run here; other packages add theirs.
+
+`vsb` imports neither `simulator` nor `conformance`: those packages declare their sub-commands
+as entry points of the group `vsb.commands` (pyproject.toml), loaded when the command line
+starts, so dependencies keep pointing one way.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from vsb.catalogue import CatalogueError, load_catalogue
@@ -79,6 +85,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What other packages know about each requirement (the conformance suite: which scenarios test
+# it), shown by `vsb rules`; each returns requirement id -> a short note.
+RULE_NOTES: list[Callable[[], dict[str, str]]] = []
+
+
+def _rule_notes() -> dict[str, list[str]]:
+    notes: dict[str, list[str]] = {}
+    for source in RULE_NOTES:
+        for requirement, note in source().items():
+            notes.setdefault(requirement, []).append(note)
+    return notes
+
+
 # Other packages add sub-commands here (simulate, conformance, serve).
 _EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
@@ -88,6 +107,7 @@ def _rules(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     rulebook = default_rulebook()
     requirements = [r for r in catalogue.requirements if args.area in (None, r.area)]
+    notes = _rule_notes()
     if args.area is not None and not requirements:
         areas = sorted({r.area for r in catalogue.requirements})
         raise ValueError(f"--area {args.area!r} matches no requirement; areas are {areas}")
@@ -102,7 +122,9 @@ def _rules(args: argparse.Namespace) -> int:
                 },
                 "codelists": {name: dict(codes) for name, codes in rulebook.codelists.items()},
             },
-            "requirements": [r.as_dict() for r in requirements],
+            "requirements": [
+                {**r.as_dict(), "coverage": notes.get(r.id, [])} for r in requirements
+            ],
         }
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
@@ -112,6 +134,10 @@ def _rules(args: argparse.Namespace) -> int:
         print(f"{r.id}{kind}  ({r.area}; binds {r.actor}; {auto}; on breach: {r.outcome})")
         print(f"    {r.text}")
         print(f"    source: {r.source}")
+        if not r.automated:
+            print(f"    manual: {r.manual_reason}")
+        for note in notes.get(r.id, []):
+            print(f"    coverage: {note}")
     print(f"\nRulebook {rulebook.id}, effective {rulebook.effective_from}:")
     for name, p in rulebook.parameters.items():
         print(f"  {name} = {_plain(p.value)}  ({p.requirement}) {p.text}")
@@ -123,18 +149,30 @@ def _plain(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `vsb` console script."""
-    import simulator.cli  # noqa: F401  (registers `simulate`)
-    import vsb.serve.cli
+COMMAND_GROUP = "vsb.commands"
+
+
+def _load_commands() -> None:
+    """Import the modules that register sub-commands: vsb's own, then every entry point."""
+    import vsb.serve.cli  # noqa: F401  (registers `serve`, `certs`)
     import vsb.story  # noqa: F401  (registers `run`)
 
+    for entry in entry_points(group=COMMAND_GROUP):
+        entry.load()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `vsb` console script."""
+    _load_commands()
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
     except USER_ERRORS as exc:
         print(f"vsb {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (| head) stopped listening: not an error of ours
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(f"vsb {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -204,3 +204,41 @@ def status_cannot(world: World, reason: str) -> None:
 def has_reference(world: World, patient: str, mbe: str) -> None:
     expect_accepted(world.reply(), ["REQ-RQ-REFERENCE"])
     world.reference(patient, mbe)
+
+
+@given(
+    step("{patient:Name}'s begeleiding at MBE {mbe:Name} was stopped on {day:Date}")
+)
+def stopped_begeleiding(world: World, patient: str, mbe: str, day: dt.date) -> None:
+    world.at(day)
+    message = {
+        "kind": "stop",
+        "messageId": world.message_id("st"),
+        "mbe": world.hco(mbe),
+        "vsbReference": world.reference(patient, mbe),
+        "stop": {
+            "date": day.isoformat(),
+            "reason": "stabilised",
+            "nonBillingReason": None,
+            "interventions": [{"type": "home-visit", "count": 4}],
+            "firstLineContacts": [
+                {"providerType": "gp", "interventionType": "consultation", "count": 2}
+            ],
+        },
+    }
+    reply = world.send(mbe, message, label=f"stop of {patient}")
+    if reply.field("outcome") != "accepted":
+        raise SetupFailed(f"the stop of {patient}'s begeleiding at MBE {mbe} was not accepted")
+
+
+@then(
+    step("the begeleidingen of {first:Name} and {second:Name} have different VSB references")
+)
+def different_references(world: World, first: str, second: str) -> None:
+    ours = [
+        b.reference for (patient, _), b in world.begeleidingen.items() if patient in (first, second)
+    ]
+    if len(ours) != 2 or None in ours or ours[0] == ours[1]:
+        raise Breach(
+            "two different VSB references", f"{ours}", "REQ-RQ-REFERENCE", "/vsbReference"
+        )

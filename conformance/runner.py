@@ -1,0 +1,218 @@
+"""Run the suite against a central application and write the three reports.
+
+The run is pytest with the suite's own configuration and the recorder plugin; this module
+chooses what to run, checks that the run can start at all, and turns pytest's exit status
+into the harness's: 0 every selected scenario passed, 1 a scenario failed, 2 the run could not
+start (a bad option, an unreachable target, nothing selected).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from vsb.catalogue import Catalogue, load_catalogue
+from vsb.rulebook import default_rulebook
+
+from conformance.features import FEATURES_ENV, features_dir, suite_dir
+from conformance.plugin import RESULTS, load_factory
+from conformance.report import RunMeta, write_html
+
+JUNIT = "junit.xml"
+CUCUMBER = "cucumber.json"
+HTML = "report.html"
+
+
+class CannotStart(RuntimeError):
+    """The run cannot start; the message says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class CertifyOptions:
+    """What `vsb certify central` was asked to do."""
+
+    report: Path
+    url: str | None = None
+    ca: str | None = None
+    cert_dir: str | None = None
+    audience: str = "vsb-central"
+    timeout: float = 10.0
+    app: str | None = None
+    tags: str | None = None
+    requirements: Sequence[str] = field(default_factory=tuple)
+    features: Path | None = None
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How the run ended and where its reports are."""
+
+    exit_code: int
+    passed: int
+    failed: int
+    skipped: int
+    html: Path
+    reason: str = ""
+
+
+def suite_version() -> str:
+    """The version of the harness that holds the suite."""
+    try:
+        return version("vsb-harness")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def selection(options: CertifyOptions) -> str | None:
+    """The pytest mark expression selecting the scenarios: tags and requirements, both."""
+    parts = []
+    if options.tags:
+        parts.append(f"({options.tags})")
+    if options.requirements:
+        parts.append("(" + " or ".join(options.requirements) + ")")
+    return " and ".join(parts) or None
+
+
+def check(options: CertifyOptions, catalogue: Catalogue) -> None:
+    """Refuse a run that cannot start.
+
+    Raises:
+        CannotStart: an unknown requirement, a missing feature folder or CA, an app factory
+            that cannot be loaded, an unwritable report folder, or an unreachable target.
+    """
+    unknown = [r for r in options.requirements if r not in catalogue]
+    if unknown:
+        raise CannotStart(
+            f"--requirement {', '.join(unknown)}: not in the catalogue (see `vsb rules`)"
+        )
+    folder = options.features or features_dir()
+    if not folder.is_dir() or not any(folder.glob("*.feature")):
+        raise CannotStart(f"--features {folder}: no .feature files there")
+    if options.url and options.app:
+        raise CannotStart("--url and --app name two targets; give one")
+    if options.app:
+        try:
+            load_factory(options.app)
+        except ValueError as exc:
+            raise CannotStart(str(exc)) from None
+    _check_report(options.report)
+    if options.url:
+        _check_ca(options)
+        _check_reachable(options.url, options.timeout)
+
+
+def _check_report(report: Path) -> None:
+    try:
+        report.mkdir(parents=True, exist_ok=True)
+        probe = report / ".write-test"
+        probe.write_text("", "utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise CannotStart(f"--report {report}: cannot write there ({exc.strerror})") from None
+
+
+def _check_ca(options: CertifyOptions) -> None:
+    if options.ca is None and options.cert_dir is None:
+        raise CannotStart(
+            "--url needs identities: --ca CA (the test CA the target trusts, ca.pem with "
+            "ca.key beside it) and/or --cert-dir DIR (certificates as `vsb certs` writes them)"
+        )
+    for flag, path in (("--ca", options.ca), ("--cert-dir", options.cert_dir)):
+        if path is not None and not (Path(path).exists() or Path(f"{path}.pem").exists()):
+            raise CannotStart(f"{flag} {path}: no such file or folder")
+
+
+def _check_reachable(url: str, timeout: float) -> None:
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/test/clock", timeout=min(timeout, 5.0))
+    except httpx.HTTPError as exc:
+        raise CannotStart(f"--url {url}: target unreachable ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise CannotStart(
+            f"--url {url}: GET /test/clock answered {response.status_code}; the target needs "
+            "test control (for the reference: vsb serve --test-control)"
+        )
+
+
+def pytest_args(options: CertifyOptions) -> list[str]:
+    """The pytest command line of the run."""
+    suite = suite_dir()
+    report = options.report
+    args = [
+        str(suite / "test_features.py"),
+        "-c",
+        str(suite / "pytest.ini"),
+        "--rootdir",
+        str(suite),
+        "-p",
+        "conformance.plugin",
+        "-p",
+        "no:terminal",
+        f"--junitxml={report / JUNIT}",
+        f"--cucumberjson={report / CUCUMBER}",
+        f"--vsb-report={report}",
+        f"--vsb-timeout={options.timeout}",
+        f"--vsb-audience={options.audience}",
+        "-o",
+        "junit_suite_name=vsb-conformance-central",
+    ]
+    for flag, value in (
+        ("--vsb-url", options.url),
+        ("--vsb-ca", options.ca),
+        ("--vsb-cert-dir", options.cert_dir),
+        ("--vsb-app", options.app),
+    ):
+        if value:
+            args.append(f"{flag}={value}")
+    if options.progress:
+        args.append("--vsb-progress")
+    expression = selection(options)
+    if expression:
+        args += ["-m", expression]
+    return args
+
+
+def run(options: CertifyOptions) -> RunOutcome:
+    """Run the suite and write junit.xml, cucumber.json, results.json and report.html.
+
+    Raises:
+        CannotStart: see `check`; also when the selection matches no scenario.
+    """
+    catalogue = load_catalogue()
+    check(options, catalogue)
+    started = dt.datetime.now(dt.UTC).astimezone()
+    if options.features is not None:
+        os.environ[FEATURES_ENV] = str(options.features.resolve())
+    status = pytest.main(pytest_args(options))
+    if status == pytest.ExitCode.NO_TESTS_COLLECTED:
+        raise CannotStart(f"no scenario matches the selection {selection(options)!r}")
+    results_file = options.report / RESULTS
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not (
+        results_file.is_file()
+    ):
+        raise CannotStart(f"the suite could not run (pytest exit status {int(status)})")
+    results: dict[str, Any] = json.loads(results_file.read_text("utf-8"))
+    meta = RunMeta(
+        suite_version=suite_version(),
+        rulebook=default_rulebook().id,
+        target=options.url or (f"in-process {options.app}" if options.app else "in-process reference application"),
+        started=started.isoformat(timespec="seconds"),
+        direction="central",
+        selection=selection(options) or "all",
+    )
+    html = write_html(results, meta, catalogue, options.report / HTML)
+    counts = {s: 0 for s in ("passed", "failed", "skipped")}
+    for scenario in results["scenarios"]:
+        counts[scenario["status"] if scenario["status"] in counts else "skipped"] += 1
+    code = 1 if counts["failed"] or status == pytest.ExitCode.TESTS_FAILED else 0
+    return RunOutcome(code, counts["passed"], counts["failed"], counts["skipped"], html)
