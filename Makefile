@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The sample story through the reference application, then 60 simulated days and their KPIs.
+# The sample story through the reference application, 60 simulated days and their KPIs, then
+# the conformance suite against the embedded reference (the HTML report's path is printed).
 run: $(STAMP)
 	$(BIN)/vsb run
 	$(BIN)/vsb simulate --days 60 --out out/simulation-60d
+	$(BIN)/vsb certify central --quiet --report out/certify-central
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -115,19 +115,16 @@ def certify(args: argparse.Namespace) -> int:
         print(f"vsb certify central: cannot start: {exc}", file=sys.stderr)
         return 2
     verdict = "CONFORMANT" if outcome.exit_code == 0 else "NOT CONFORMANT"
-    print(
-        f"{verdict}: {outcome.passed} passed, {outcome.failed} failed, {outcome.skipped} skipped"
-    )
+    print(f"{verdict}: {outcome.passed} passed, {outcome.failed} failed, {outcome.skipped} skipped")
     print(f"report: {outcome.html}  (also junit.xml, cucumber.json in {args.report})")
     return outcome.exit_code
 
 
 def coverage_notes() -> dict[str, str]:
     """Per requirement, the scenarios of the suite that test it (for `vsb rules`)."""
-    from vsb.catalogue import load_catalogue
-
     from conformance.coverage import binds_central, read_coverage
     from conformance.features import features_dir
+    from vsb.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     folder = features_dir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -45,6 +46,8 @@ def load_factory(spec: str) -> Any:
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
         raise ValueError(f"--app {spec!r}: expected MODULE:FACTORY, e.g. mypkg.central:make")
+    if os.getcwd() not in sys.path:  # a candidate's module is importable from where we run
+        sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
@@ -167,9 +170,7 @@ class Recorder:
                     s.keyword.strip(),
                     s.name,
                     docstring=s.docstring,
-                    datatable=s.datatable.raw()
-                    if s.datatable
-                    else None,
+                    datatable=s.datatable.raw() if s.datatable else None,
                 )
                 for s in scenario.steps
             ],
@@ -215,7 +216,13 @@ class Recorder:
 
     @pytest.hookimpl
     def pytest_bdd_after_step(
-        self, request: Any, feature: Any, scenario: Any, step: Any, step_func: Any, step_func_args: Any
+        self,
+        request: Any,
+        feature: Any,
+        scenario: Any,
+        step: Any,
+        step_func: Any,
+        step_func_args: Any,
     ) -> None:
         self._finish(request, step, "passed", None)
 
@@ -257,10 +264,14 @@ class Recorder:
             record.seconds += report.duration
             if report.outcome == "failed" and record.error is None:
                 failed = next((s for s in record.steps if s.error), None)
-                record.error = failed.error if failed else {
-                    "kind": "error",
-                    "message": str(report.longrepr).splitlines()[-1] if report.longrepr else "",
-                }
+                record.error = (
+                    failed.error
+                    if failed
+                    else {
+                        "kind": "error",
+                        "message": str(report.longrepr).splitlines()[-1] if report.longrepr else "",
+                    }
+                )
         if report.when == "teardown":
             self.scenarios.append(self.current.pop(report.nodeid))
             self._progress(record)

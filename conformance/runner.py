@@ -20,12 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
-from vsb.catalogue import Catalogue, load_catalogue
-from vsb.rulebook import default_rulebook
-
 from conformance.features import FEATURES_ENV, features_dir, suite_dir
 from conformance.plugin import RESULTS, load_factory
 from conformance.report import RunMeta, write_html
+from vsb.catalogue import Catalogue, load_catalogue
+from vsb.rulebook import default_rulebook
 
 JUNIT = "junit.xml"
 CUCUMBER = "cucumber.json"
@@ -205,7 +204,8 @@ def run(options: CertifyOptions) -> RunOutcome:
     meta = RunMeta(
         suite_version=suite_version(),
         rulebook=default_rulebook().id,
-        target=options.url or (f"in-process {options.app}" if options.app else "in-process reference application"),
+        target=options.url
+        or (f"in-process {options.app}" if options.app else "in-process reference application"),
         started=started.isoformat(timespec="seconds"),
         direction="central",
         selection=selection(options) or "all",

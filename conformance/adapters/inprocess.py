@@ -12,13 +12,12 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from conformance.adapters.base import Decision, Reply, Transcript
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
 from vsb.mbes import Mbe
 from vsb.membership import RegistrySnapshot
 from vsb.review import StaffActionError
-
-from conformance.adapters.base import Decision, Reply, Transcript
 
 Factory = Callable[[FixedClock], CentralApplication]
 
@@ -62,7 +61,10 @@ class InProcessCentral:
     def set_clock(self, moment: dt.datetime) -> None:
         self.clock.set(moment)
         self.transcript.add(
-            "harness", "set clock", {"now": moment.isoformat()}, Reply(200, {"now": moment})
+            "harness",
+            "set clock",
+            {"now": moment.isoformat()},
+            Reply(200, {"now": moment.isoformat()}),
         )
 
     def load_registry(self, snapshot: RegistrySnapshot) -> None:
@@ -75,13 +77,8 @@ class InProcessCentral:
 
     def send(self, sender: str, message: Any) -> Reply:
         kind = message.get("kind", "message") if isinstance(message, dict) else "message"
-        row = self.app.store.mbe(sender)
-        if row is None or not row["cot"]:
-            # The service admits a caller before it reads the body; so does this adapter.
-            requirement = "REQ-MBE-KNOWN" if row is None else "REQ-MBE-COT"
-            reply = _problem(403, requirement, f"MBE {sender} may not exchange data")
-        else:
-            reply = Reply(200, self.app.handle(message, sender))
+        # Admission (known MBE, CoT, certificate) is the application's to judge, not ours.
+        reply = Reply(200, self.app.handle(message, sender))
         return self.transcript.add(f"MBE {sender}", f"send {kind}", message, reply)
 
     def feed(self, sender: str, after: int = 0) -> Reply:

@@ -6,19 +6,25 @@ import datetime as dt
 
 from pytest_bdd import given
 
+from vsb.membership import Region
+
 from conformance.steps.types import step
-from conformance.world import World
+from conformance.world import SetupFailed, World
 
 # -- MBEs ------------------------------------------------------------------------------------
 
 
-@given(step("MBE {mbe:Name} with HCO number {hco:N} is recognised with a Circle-of-Trust declaration"))
+@given(
+    step("MBE {mbe:Name} with HCO number {hco:N} is recognised with a Circle-of-Trust declaration")
+)
 def mbe_with_cot(world: World, mbe: str, hco: int) -> None:
     world.introduce_mbe(mbe, f"{hco:011d}", cot=True)
 
 
 @given(
-    step("MBE {mbe:Name} with HCO number {hco:N} is recognised without a Circle-of-Trust declaration")
+    step(
+        "MBE {mbe:Name} with HCO number {hco:N} is recognised without a Circle-of-Trust declaration"
+    )
 )
 def mbe_without_cot(world: World, mbe: str, hco: int) -> None:
     world.introduce_mbe(mbe, f"{hco:011d}", cot=False)
@@ -57,7 +63,9 @@ def affiliated_until(
 
 
 @given(
-    step("{patient:Name} is affiliated administratively with zorgkas {zorgkas:N} since {since:Date}")
+    step(
+        "{patient:Name} is affiliated administratively with zorgkas {zorgkas:N} since {since:Date}"
+    )
 )
 def affiliated_administratively(world: World, patient: str, zorgkas: int, since: dt.date) -> None:
     world.affiliate(patient, zorgkas, since, kind="administrative")
@@ -72,22 +80,23 @@ def affiliated_administratively(world: World, patient: str, zorgkas: int, since:
 def affiliated_elsewhere(
     world: World, patient: str, region: str, zorgkas: int, since: dt.date
 ) -> None:
-    regions = {"flanders": "flanders", "brussels": "brussels", "wallonia": "wallonia"}
-    world.affiliate(patient, zorgkas, since, region=regions.get(region.lower(), "abroad"))
+    regions: dict[str, Region] = {
+        "flanders": "flanders",
+        "brussels": "brussels",
+        "wallonia": "wallonia",
+        "abroad": "abroad",
+    }
+    if region.lower() not in regions:
+        raise SetupFailed(f"unknown region {region!r}; one of {sorted(regions)}")
+    world.affiliate(patient, zorgkas, since, region=regions[region.lower()])
 
 
-@given(
-    step(
-        "{patient:Name} is not affiliated but can affiliate, insured by health insurer {vi:N}"
-    )
-)
+@given(step("{patient:Name} is not affiliated but can affiliate, insured by health insurer {vi:N}"))
 def can_affiliate_with_insurer(world: World, patient: str, vi: int) -> None:
     world.register(patient, health_insurer=vi)
 
 
-@given(
-    step("{patient:Name} is not affiliated but can affiliate and has no known health insurer")
-)
+@given(step("{patient:Name} is not affiliated but can affiliate and has no known health insurer"))
 def can_affiliate_no_insurer(world: World, patient: str) -> None:
     world.register(patient, health_insurer=None)
 
@@ -100,6 +109,8 @@ def cannot_affiliate(world: World, patient: str, reason: str) -> None:
         "an international official": "international-official",
         "a temporary non-eu student": "temporary-non-eu-student",
     }
+    if reason.lower() not in codes:
+        raise SetupFailed(f"unknown reason {reason!r}; one of {sorted(codes)}")
     world.register(patient, cannot_affiliate=codes[reason.lower()])
 
 
