@@ -131,3 +131,13 @@ def test_an_id_without_the_req_prefix_is_an_error() -> None:
 def test_an_id_used_twice_is_an_error() -> None:
     with pytest.raises(CatalogueError, match=r"REQ-X-ONE.*twice"):
         parse_catalogue(GOOD + GOOD)
+
+
+def test_a_requirement_that_is_not_automated_must_say_why() -> None:
+    entry = (
+        '[[requirement]]\nid = "REQ-X"\narea = "a"\ntext = "t"\nsource = "s"\n'
+        'actor = "mbe"\nautomated = false\noutcome = "none"\n'
+    )
+    with pytest.raises(CatalogueError, match="manual_reason"):
+        parse_catalogue(entry)
+    assert parse_catalogue(entry + 'manual_reason = "paper only"\n').requirements[0].manual_reason

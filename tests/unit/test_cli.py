@@ -107,3 +107,22 @@ def test_run_with_a_decision_missing_fields_exits_2_naming_them(
     assert main(["run", "--story", str(story)]) == 2
     error = capsys.readouterr().err
     assert "decide needs" in error and "missing staff, messageId, outcome" in error
+
+
+def test_rules_show_the_scenarios_testing_each_requirement_and_why_some_are_manual(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    requirements = {r["id"]: r for r in json.loads(capsys.readouterr().out)["requirements"]}
+    assert any("requests.feature" in note for note in requirements["REQ-RQ-DEADLINE"]["coverage"])
+    manual = requirements["REQ-BL-NO-PAPER"]
+    assert manual["automated"] is False and manual["manual_reason"]
+
+
+def test_vsb_imports_neither_the_simulator_nor_the_conformance_suite() -> None:
+    code = (
+        "import sys, vsb.cli, vsb.engine, vsb.serve.cli, vsb.story; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('simulator', 'conformance')))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
