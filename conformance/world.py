@@ -12,12 +12,11 @@ import itertools
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from conformance.adapters.base import CentralUnderTest, Reply
 from vsb.identifiers import make_rrn
 from vsb.mbes import Mbe
 from vsb.membership import Affiliation, AffiliationType, Person, Region, RegistrySnapshot
 from vsb.rulebook import Rulebook, rulebook_for
-
-from conformance.adapters.base import CentralUnderTest, Reply
 
 _FIRST_BIRTH = dt.date(1938, 2, 3)
 
@@ -168,7 +167,9 @@ class World:
         try:
             return self.begeleidingen[(patient, mbe)]
         except KeyError:
-            raise SetupFailed(f"{patient} has no begeleiding at MBE {mbe} in this scenario") from None
+            raise SetupFailed(
+                f"{patient} has no begeleiding at MBE {mbe} in this scenario"
+            ) from None
 
     def reference(self, patient: str, mbe: str) -> str:
         """The VSB reference of an accepted begeleiding."""

@@ -8,4 +8,8 @@ STEP_MODULES = [
     "conformance.steps.common",
     "conformance.steps.answers",
     "conformance.steps.requests",
+    "conformance.steps.changes",
+    "conformance.steps.staff",
+    "conformance.steps.identity",
+    "conformance.steps.billing",
 ]

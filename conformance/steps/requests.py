@@ -7,11 +7,10 @@ from typing import Any
 
 from pytest_bdd import given, then, when
 
-from vsb.synthetic import sample_request
-
 from conformance.steps.types import step
 from conformance.verdicts import Breach, expect_accepted
 from conformance.world import Begeleiding, SetupFailed, World
+from vsb.synthetic import sample_request
 
 REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
     "diagnosis": ("begeleiding", "medical", "diagnosis"),
@@ -64,11 +63,7 @@ def _send(
 # -- Givens: begeleidingen that exist before the scenario's action ---------------------------
 
 
-@given(
-    step(
-        "{patient:Name} has an accepted begeleiding at MBE {mbe:Name} starting {start:Date}"
-    )
-)
+@given(step("{patient:Name} has an accepted begeleiding at MBE {mbe:Name} starting {start:Date}"))
 def accepted_begeleiding(world: World, patient: str, mbe: str, start: dt.date) -> None:
     send_request(world, mbe, patient, start, start, _type_for(world, patient, mbe))
     if world.reply().field("outcome") != "accepted":
@@ -107,7 +102,7 @@ def request_restart(world: World, mbe: str, patient: str, start: dt.date, sent: 
 
 @when(
     step(
-        'MBE {mbe:Name} requests a new begeleiding for {patient:Name} starting {start:Date}, '
+        "MBE {mbe:Name} requests a new begeleiding for {patient:Name} starting {start:Date}, "
         'sent on {sent:Date}, with {field} "{value}"'
     )
 )
@@ -206,9 +201,7 @@ def has_reference(world: World, patient: str, mbe: str) -> None:
     world.reference(patient, mbe)
 
 
-@given(
-    step("{patient:Name}'s begeleiding at MBE {mbe:Name} was stopped on {day:Date}")
-)
+@given(step("{patient:Name}'s begeleiding at MBE {mbe:Name} was stopped on {day:Date}"))
 def stopped_begeleiding(world: World, patient: str, mbe: str, day: dt.date) -> None:
     world.at(day)
     message = {
@@ -231,14 +224,10 @@ def stopped_begeleiding(world: World, patient: str, mbe: str, day: dt.date) -> N
         raise SetupFailed(f"the stop of {patient}'s begeleiding at MBE {mbe} was not accepted")
 
 
-@then(
-    step("the begeleidingen of {first:Name} and {second:Name} have different VSB references")
-)
+@then(step("the begeleidingen of {first:Name} and {second:Name} have different VSB references"))
 def different_references(world: World, first: str, second: str) -> None:
     ours = [
         b.reference for (patient, _), b in world.begeleidingen.items() if patient in (first, second)
     ]
     if len(ours) != 2 or None in ours or ours[0] == ours[1]:
-        raise Breach(
-            "two different VSB references", f"{ours}", "REQ-RQ-REFERENCE", "/vsbReference"
-        )
+        raise Breach("two different VSB references", f"{ours}", "REQ-RQ-REFERENCE", "/vsbReference")

@@ -264,3 +264,12 @@ def test_test_control_refuses_a_registry_that_breaks_the_registry_rules(
     # nothing was loaded: the fixture person is still known
     status = server.mbe().post("/v1/insurance-status", status_query(INSZ_180, "q-kept"))
     assert status.json()["status"] == "affiliated"
+
+
+def test_a_shipment_breaking_its_schema_is_a_422_naming_the_billing_schema_rule(
+    server: LiveServer,
+) -> None:
+    shipment = {"kind": "shipment", "messageId": "s-bad", "mbe": MBE, "zorgkas": 180}
+    response = server.mbe().post("/v1/shipments", shipment)
+    assert response.status_code == 422
+    assert response.json()["requirement"] == "REQ-BL-SCHEMA"

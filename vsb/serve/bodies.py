@@ -111,14 +111,17 @@ async def json_body(request: Request, limit: int) -> Any:
     return parse_json(await read_body(request, limit))
 
 
-def schema_problem(violations: Iterable[SchemaViolation], what: str) -> ProblemError:
-    """A 422 naming every field and JSON Schema keyword the body breaks (REQ-MSG-SCHEMA)."""
+def schema_problem(
+    violations: Iterable[SchemaViolation], what: str, requirement: str = "REQ-MSG-SCHEMA"
+) -> ProblemError:
+    """A 422 naming every field and JSON Schema keyword the body breaks (REQ-MSG-SCHEMA, or
+    REQ-BL-SCHEMA for a shipment, as the engine names them)."""
     errors = [FieldError(v.pointer, v.keyword, v.message) for v in violations]
     detail = f"the {what} does not match its schema: " + "; ".join(
         f"{e.pointer or '/'}: {e.message}" for e in errors[:3]
     )
     return ProblemError(
         Problem(
-            422, "schema-violation", "Schema violation", detail, tuple(errors), "REQ-MSG-SCHEMA"
+            422, "schema-violation", "Schema violation", detail, tuple(errors), requirement
         )
     )

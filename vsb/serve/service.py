@@ -104,7 +104,12 @@ class Service:
             )
         _, violations = self.schemas.validate_message(body)
         if violations:
-            raise schema_problem(violations, "message")
+            shipment = kind == "shipment"
+            raise schema_problem(
+                violations,
+                "shipment" if shipment else "message",
+                "REQ-BL-SCHEMA" if shipment else "REQ-MSG-SCHEMA",
+            )
         assert isinstance(body, dict)
         if body["mbe"] != sender.hco:
             raise forbidden(

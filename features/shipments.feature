@@ -1,0 +1,249 @@
+Feature: Shipments and their B, F and R errors
+  From February 2024 an MBE bills each zorgkas once a month with a shipment: the invoices of
+  all its patients who are members of that zorgkas, one forfait per begeleiding, without a
+  personal share. The central application answers every shipment with a settlement. A blocking
+  error (B) refuses the whole shipment; an invoice error (F) rejects that invoice; a prestation
+  error (R) rejects that line. Where one faulty invoice or line is to be seen on its own, the
+  shipment also bills 20 other members correctly, so that the fault stays below the 5 %
+  threshold (1 in 21 lines).
+
+  Background:
+    Given MBE Brugge with HCO number 76311284930 is recognised with a Circle-of-Trust declaration
+    And MBE Gent with HCO number 76310888930 is recognised with a Circle-of-Trust declaration
+
+  @REQ-BL-SCHEMA
+  Rule: A shipment that does not conform to its schema is refused as a whole
+
+    Scenario: A line amount written without cents makes the whole shipment refused
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An for 2635
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then the shipment is refused as a whole for REQ-BL-SCHEMA at /invoices/0/lines/0/amount
+
+  @REQ-BL-HEADER
+  Rule: The totals in the shipment header match its content
+
+    Scenario Outline: A header declaring <declared> for one forfait refuses the whole shipment
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10, declaring <declared> in its totals
+      Then the shipment is refused as a whole for REQ-BL-HEADER at <pointer>
+
+      Examples:
+        | declared                  | pointer          |
+        | 2 lines                   | /totals/lines    |
+        | an amount of 2000.00      | /totals/amount   |
+
+    Scenario: A shipment from an MBE without a Circle-of-Trust declaration is refused as a whole
+      Given MBE Proef with HCO number 76999984930 is recognised without a Circle-of-Trust declaration
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Proef bills the full forfait of An under the VSB reference of the begeleiding at MBE Brugge
+      And MBE Proef sends its shipment to zorgkas 380 on 2024-04-10
+      Then the shipment is refused as a whole for REQ-MBE-COT
+
+  @REQ-BL-FIRST-MONTH
+  Rule: Zorgkassen accept shipments from February 2024 on
+
+    Scenario Outline: A shipment sent on <sent> is <what>
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-01-10
+      When MBE Brugge sends its shipment to zorgkas 380 on <sent> billing the full forfait of An
+      Then the shipment is <verdict>
+
+      Examples:
+        | sent       | what                    | verdict                                   |
+        | 2024-01-31 | refused, January 2024   | refused as a whole for REQ-BL-FIRST-MONTH |
+        | 2024-02-01 | taken, February 2024    | in processing with every line accepted    |
+
+  @REQ-BL-ONE-PER-MONTH
+  Rule: An MBE sends a zorgkas at most one shipment a calendar month; a refused one does not count
+
+    Scenario Outline: After a shipment taken into processing on 2024-04-03, one sent on <sent> is <what>
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And Bert has an accepted begeleiding at MBE Brugge starting 2024-03-20
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-03 billing the full forfait of An
+      And that shipment was taken into processing
+      When MBE Brugge sends its shipment to zorgkas 380 on <sent> billing the full forfait of Bert
+      Then the shipment is <verdict>
+
+      Examples:
+        | sent       | what                     | verdict                                     |
+        | 2024-04-30 | refused, the same month  | refused as a whole for REQ-BL-ONE-PER-MONTH |
+        | 2024-05-01 | taken, the next month    | in processing with every line accepted      |
+
+    Scenario: A second shipment in the month is taken when the first was refused as a whole
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And MBE Brugge billed the full forfait of An for 2000.00
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-03
+      And that shipment was refused as a whole
+      When MBE Brugge sends its shipment to zorgkas 380 on 2024-04-20 billing the full forfait of An
+      Then the shipment is in processing with every line accepted
+
+  @REQ-BL-NO-REQUEST
+  Rule: An invoice names the VSB reference of an accepted request of the patient at this MBE
+
+    Scenario: An invoice under the VSB reference of another MBE's begeleiding is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Gent starting 2024-03-01
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An under the VSB reference of the begeleiding at MBE Gent
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then the invoice of An is rejected for REQ-BL-NO-REQUEST
+      And the invoices of the other members are accepted
+
+  @REQ-BL-MEMBER
+  Rule: The patient is a member of the billed zorgkas on the prestation date
+
+    Scenario Outline: An, member of zorgkas 380 in 2024 and of 180 from 2025, billed to zorgkas <zorgkas> in January 2025
+      Given An is affiliated with zorgkas 380 from 2024-01-01 until 2024-12-31
+      And An is affiliated with zorgkas 180 since 2025-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-12-20
+      And 20 other members of zorgkas <zorgkas> have an accepted begeleiding at MBE Brugge starting 2024-12-20
+      When MBE Brugge bills the full forfait of An
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas <zorgkas> on 2025-01-10
+      Then <verdict>
+      And the invoices of the other members are accepted
+
+      Examples:
+        | zorgkas | verdict                                          |
+        | 380     | the line of An is accepted at the full tariff    |
+        | 180     | the invoice of An is rejected for REQ-BL-MEMBER  |
+
+  @REQ-BL-TRANSITION
+  Rule: A begeleiding started before 1 January 2024 is billed to the health insurer, not to a zorgkas
+
+    Scenario: An invoice for a begeleiding of the old procedure is rejected
+      Given An is affiliated with zorgkas 380 since 2023-01-01
+      And An's begeleiding at MBE Brugge started on 2023-12-15, before the transition, without a request
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then the invoice of An is rejected for REQ-BL-TRANSITION
+      And the invoices of the other members are accepted
+
+  @REQ-BL-AFTER-DEATH
+  Rule: A deceased patient is billed in a shipment sent at most 2 months after the death
+
+    Scenario Outline: An died on 2024-03-15; a shipment sent on <sent> is <what>
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An died on 2024-03-15
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on <sent>
+      Then <verdict>
+      And the invoices of the other members are accepted
+
+      Examples:
+        | sent       | what                         | verdict                                              |
+        | 2024-05-15 | in time, the last day        | the line of An is accepted at the full tariff        |
+        | 2024-05-16 | too late, the day after      | the invoice of An is rejected for REQ-BL-AFTER-DEATH |
+
+  @REQ-BL-INVOICE-UNIQUE
+  Rule: An MBE uses an invoice number once
+
+    Scenario: An invoice numbered like an invoice of an earlier shipment is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-10 billing the full forfait of An
+      And that shipment was taken into processing
+      And Bert has an accepted begeleiding at MBE Brugge starting 2024-04-15
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-04-15
+      When MBE Brugge bills the full forfait of Bert reusing the invoice number of An
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-05-10
+      Then the invoice of Bert is rejected for REQ-BL-INVOICE-UNIQUE
+      And the invoices of the other members are accepted
+
+  @REQ-BL-CODE
+  Rule: A prestation line carries a prestation code of the rulebook
+
+    Scenario: A line under a code that is not the full nor the reduced forfait is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An under prestation code 771011
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then the line of An is rejected for REQ-BL-CODE
+      And the invoices of the other members are accepted
+
+  @REQ-BL-TARIFF
+  Rule: A line bills the MBE's tariff for its code on the prestation date
+
+    Scenario Outline: A begeleiding starting <start> billed at the tariff in force on 2024-10-31
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting <start>
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting <start>
+      When MBE Brugge bills the full forfait of An at the tariff in force on 2024-10-31
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-11-20
+      Then <verdict>
+      And the invoices of the other members are accepted
+
+      Examples:
+        | start      | verdict                                        |
+        | 2024-10-31 | the line of An is accepted at the full tariff  |
+        | 2024-11-01 | the line of An is rejected for REQ-BL-TARIFF   |
+
+  @REQ-BL-DATE
+  Rule: The prestation date is the start date of the begeleiding
+
+    Scenario: A forfait dated the day after the start is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An dated 2024-03-02
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then the line of An is rejected for REQ-BL-DATE
+      And the invoices of the other members are accepted
+
+  @REQ-BL-ONE-FORFAIT
+  Rule: One forfait per begeleiding
+
+    Scenario: A second forfait of a begeleiding whose first was accepted is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-10 billing the full forfait of An
+      And that shipment was taken into processing
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-04-15
+      When MBE Brugge bills the reduced forfait of An
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-05-10
+      Then the line of An is rejected for REQ-BL-ONE-FORFAIT
+      And the invoices of the other members are accepted
+
+    Scenario: Of two forfaits of a begeleiding in one shipment, the second is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An twice
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then line 1 of An is accepted at the full tariff
+      And line 2 of An is rejected for REQ-BL-ONE-FORFAIT
+
+  @REQ-BL-NO-PERSONAL-SHARE
+  Rule: An invoice holds no personal share
+
+    Scenario: A line with a personal share is rejected
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An with a personal share of 50.00
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
+      Then the line of An is rejected for REQ-BL-NO-PERSONAL-SHARE
+      And the invoices of the other members are accepted
