@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.adapters.control import registry_body as registry_body
 from vsb.mbes import load_mbes
-from vsb.membership import RegistrySnapshot
 from vsb.serve.app import create_app
 from vsb.serve.certs import ClientIdentity, write_test_pki
 from vsb.serve.config import DEFAULT_AUDIENCE, ServeConfig
@@ -122,42 +122,6 @@ def serve(pki: Path, tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
 def server(serve: Callable[..., LiveServer]) -> LiveServer:
     """A server with test control, the fixtures and a clock on 2024-03-10."""
     return serve()
-
-
-def registry_body(snapshot: RegistrySnapshot) -> dict[str, Any]:
-    """The body of PUT /test/registry for a registry snapshot."""
-
-    def day(value: dt.date | None) -> str | None:
-        return value.isoformat() if value else None
-
-    return {
-        "persons": [
-            {
-                "insz": p.insz,
-                "lastName": p.last_name,
-                "firstName": p.first_name,
-                "birthDate": day(p.birth_date),
-                "sex": p.sex,
-                "region": p.region,
-                "postalCode": p.postal_code,
-                "healthInsurer": p.health_insurer,
-                "deathDate": day(p.death_date),
-                "cannotAffiliate": p.cannot_affiliate,
-                "foreignInsured": p.foreign_insured,
-            }
-            for p in snapshot.persons
-        ],
-        "affiliations": [
-            {
-                "insz": a.insz,
-                "zorgkas": a.zorgkas,
-                "type": a.type,
-                "start": a.start.isoformat(),
-                "end": day(a.end),
-            }
-            for a in snapshot.affiliations
-        ],
-    }
 
 
 def request_message(
