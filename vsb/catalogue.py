@@ -15,8 +15,17 @@ ErrorType = Literal["B", "F", "R"]
 _ACTORS = ("central", "mbe", "both")
 _OUTCOMES = ("refused", "under-review", "none")
 _ERROR_TYPES = ("B", "F", "R")
-_FIELDS = {"id", "area", "text", "source", "actor", "automated", "outcome", "error_type",
-    "manual_reason"}
+_FIELDS = {
+    "id",
+    "area",
+    "text",
+    "source",
+    "actor",
+    "automated",
+    "outcome",
+    "error_type",
+    "manual_reason",
+}
 
 
 class CatalogueError(ValueError):

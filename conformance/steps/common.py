@@ -6,10 +6,9 @@ import datetime as dt
 
 from pytest_bdd import given
 
-from vsb.membership import Region
-
 from conformance.steps.types import step
 from conformance.world import SetupFailed, World
+from vsb.membership import Region
 
 # -- MBEs ------------------------------------------------------------------------------------
 

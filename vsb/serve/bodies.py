@@ -121,7 +121,5 @@ def schema_problem(
         f"{e.pointer or '/'}: {e.message}" for e in errors[:3]
     )
     return ProblemError(
-        Problem(
-            422, "schema-violation", "Schema violation", detail, tuple(errors), requirement
-        )
+        Problem(422, "schema-violation", "Schema violation", detail, tuple(errors), requirement)
     )
