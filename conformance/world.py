@@ -21,6 +21,35 @@ from vsb.rulebook import Rulebook, rulebook_for
 _FIRST_BIRTH = dt.date(1938, 2, 3)
 
 
+class DeferredRegistry:
+    """The system under test, with registry loads held back until something else is called.
+
+    A scenario's Givens name one patient after another; loading the whole registry after each
+    would cost a round trip per Given over HTTP. The last snapshot is loaded once, before the
+    first call that could read it; every other call passes straight through.
+    """
+
+    def __init__(self, central: CentralUnderTest) -> None:
+        self._central = central
+        self._pending: RegistrySnapshot | None = None
+
+    def load_registry(self, snapshot: RegistrySnapshot) -> None:
+        """Keep the snapshot until the registry is needed."""
+        self._pending = snapshot
+
+    def flush(self) -> None:
+        """Load the registry held back, if any."""
+        if self._pending is not None:
+            snapshot, self._pending = self._pending, None
+            self._central.load_registry(snapshot)
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._central, name)
+        if callable(attribute):
+            self.flush()
+        return attribute
+
+
 class SetupFailed(AssertionError):
     """A Given could not be brought about: the scenario cannot test what it is about."""
 
@@ -41,6 +70,7 @@ class World:
     """The state of one scenario; steps read and extend it."""
 
     central: CentralUnderTest
+    """The system under test (registry loads deferred: see `DeferredRegistry`)."""
     persons: dict[str, Person] = field(default_factory=dict)
     affiliations: list[Affiliation] = field(default_factory=list)
     mbes: dict[str, Mbe] = field(default_factory=dict)
@@ -51,6 +81,10 @@ class World:
     notes: dict[str, Any] = field(default_factory=dict)
     day: dt.date = dt.date(2024, 1, 1)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.central, DeferredRegistry):
+            self.central = DeferredRegistry(self.central)
 
     # -- identities ----------------------------------------------------------------------------
 
