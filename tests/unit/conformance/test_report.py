@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import inspect
 import re
 from pathlib import Path
 from typing import Any
 
+import conformance.report
 from conformance.report import RunMeta, render_html, requirement_verdicts, write_html
 from vsb.catalogue import Catalogue, Requirement
 
@@ -274,3 +277,88 @@ def test_a_failure_that_is_no_breach_shows_its_kind_message_and_the_requirements
     assert "Target unavailable" in failure
     assert "TargetUnavailable: connection refused" in failure
     assert "A request arrives within 30 days." in failure
+
+
+# -- behaviour areas and time ----------------------------------------------------------------
+
+
+def _stops() -> list[dict[str, Any]]:
+    area = {"feature_file": "stops.feature", "feature": "Stops"}
+    return [
+        _scenario("A stop carries its date", ["REQ-T-UNTESTED"], "passed", **area),
+        _scenario("A stop without a date", ["REQ-T-UNTESTED"], "skipped", **area),
+    ]
+
+
+def _bars(page: str) -> dict[str, list[tuple[str, int, float]]]:
+    """Per feature file, its summary bar's segments: status, scenarios, width in bar units."""
+    bars = {}
+    for label, body in re.findall(
+        r'<svg class="bar" role="img" aria-label="([^"]*)"[^>]*>(.*?)</svg>', page
+    ):
+        segments = re.findall(r'width="([\d.]+)"[^>]*data-status="(\w+)" data-count="(\d+)"', body)
+        bars[html.unescape(label).rsplit(": ", 1)[0]] = [
+            (st, int(n), float(w)) for w, st, n in segments
+        ]
+    return bars
+
+
+def test_the_summary_draws_a_bar_per_feature_file_counting_its_scenarios_by_status() -> None:
+    results = _results(*_passing(), _failed(), *_stops())
+    bars = _bars(render_html(results, META, CATALOGUE))
+    counted = {f: {status: n for status, n, _ in segments} for f, segments in bars.items()}
+    assert counted == {
+        "requests.feature": {"passed": 2, "failed": 1},
+        "stops.feature": {"passed": 1, "skipped": 1},
+    }
+
+
+def test_the_bars_share_one_scale_so_the_largest_area_fills_its_bar() -> None:
+    page = render_html(_results(*_passing(), _failed(), *_stops()), META, CATALOGUE)
+    full = float(re.search(r'<svg class="bar"[^>]* width="(\d+)"', page).group(1))
+    bars = _bars(page)
+    per_scenario = {round(w / n, 2) for segments in bars.values() for _, n, w in segments}
+    assert per_scenario == {round(full / 3, 2)}
+    assert sum(w for _, _, w in bars["requests.feature"]) == full
+
+
+def test_a_feature_file_named_by_the_results_is_escaped_in_its_bar() -> None:
+    scenario = _scenario("A request", ["REQ-T-ANSWER"], "passed", feature_file="<x>.feature")
+    page = render_html(_results(scenario), META, CATALOGUE)
+    assert "<x>" not in page
+    assert 'aria-label="&lt;x&gt;.feature: 1 passed, 0 failed, 0 skipped"' in page
+
+
+def test_the_slowest_line_names_the_five_slowest_scenarios_longest_first() -> None:
+    times = [0.3, 1.2, 0.01, 2.5, 0.7, 0.05, 0.9]
+    scenarios = [
+        _scenario(f"Scenario {i}", ["REQ-T-ANSWER"], "passed", seconds=t, line=10 + i)
+        for i, t in enumerate(times)
+    ]
+    page = render_html(_results(*scenarios), META, CATALOGUE)
+    line = re.search(r'<p class="counts slowest">(.*?)</p>', page).group(1)
+    named = re.findall(r'<a href="#([^"]+)">([^<]*)</a> <span class="muted">\(([\d.]+) s\)', line)
+    assert [where for _, where, _ in named] == [
+        "requests.feature:13",
+        "requests.feature:11",
+        "requests.feature:16",
+        "requests.feature:14",
+        "requests.feature:10",
+    ]
+    assert [float(s) for _, _, s in named] == [2.5, 1.2, 0.9, 0.7, 0.3]
+    assert all(f'id="{anchor}"' in page for anchor, _, _ in named)
+
+
+def test_a_run_without_scenarios_draws_no_bar_and_names_no_slowest() -> None:
+    page = render_html(_results(), META, CATALOGUE)
+    assert 'class="bar"' not in page
+    assert "Slowest scenarios" not in page
+
+
+def test_the_package_exports_exactly_its_public_names() -> None:
+    public = {
+        name
+        for name, value in vars(conformance.report).items()
+        if not name.startswith("_") and not inspect.ismodule(value)
+    }
+    assert public == set(conformance.report.__all__)
