@@ -1,4 +1,5 @@
-"""`vsb certify central`: run the conformance suite against a central application.
+"""`vsb certify central | mbe`: run the conformance suite against a central application, or
+against MBE software with the harness playing the central application.
 
 Importing this module registers the sub-command (entry point `vsb.commands`, pyproject.toml).
 """
@@ -11,9 +12,11 @@ from pathlib import Path
 
 from vsb.cli import _EXTENSIONS, RULE_NOTES, command
 
-EPILOG = """exit status: 0 every selected scenario passed; 1 a scenario failed; 2 the run could not
+EXIT = """exit status: 0 every selected scenario passed; 1 a scenario failed; 2 the run could not
 start (bad option, target unreachable, nothing selected).
+"""
 
+CENTRAL_EXAMPLES = """
 examples:
   vsb certify central --report out/certify
   vsb certify central --requirement REQ-RQ-DEADLINE --report out/deadline
@@ -22,9 +25,19 @@ examples:
   vsb certify central --url http://127.0.0.1:8080 --ca certs/ca --report out/http
 """
 
+MBE_EXAMPLES = """
+examples:
+  vsb certify mbe --report out/mbe                      # the reference MBE client
+  vsb certify mbe --driver mypkg.driver:MyDriver --report out/mine
+  vsb certify mbe --driver-url http://127.0.0.1:9000 --report out/mine-http
+  vsb certify mbe --manual --wait 120 --report out/by-hand
+"""
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add `certify` (with its one direction so far, `central`) to the `vsb` parser."""
+Subparsers = argparse._SubParsersAction  # generic only for the type checker
+
+
+def add_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
+    """Add `certify central` and `certify mbe` to the `vsb` parser."""
     certify = sub.add_parser(
         "certify",
         help="run the conformance suite against a system and write the evidence",
@@ -32,13 +45,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "Cucumber JSON and an HTML report with a verdict per requirement.",
     )
     directions = certify.add_subparsers(dest="direction", required=True, metavar="DIRECTION")
+    _central_parser(directions)
+    _mbe_parser(directions)
+
+
+def _central_parser(directions: Subparsers[argparse.ArgumentParser]) -> None:
     central = directions.add_parser(
         "central",
         help="certify a central zorgkassen application",
         description="Certify a central zorgkassen application: the in-process reference (the "
         "default), an in-process Python candidate (--app), or any service implementing "
         "docs/openapi.json with its test control (--url).",
-        epilog=EPILOG,
+        epilog=EXIT + CENTRAL_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     target = central.add_argument_group("target (default: the in-process reference)")
@@ -55,18 +73,52 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--audience", default="vsb-central", help="client assertion audience (default vsb-central)"
     )
     target.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=10.0,
-        help="seconds to wait for each answer before the scenario fails (default 10)",
-    )
-    target.add_argument(
         "--app",
         metavar="MODULE:FACTORY",
         help="an in-process candidate: a callable taking a vsb.clock.FixedClock and returning "
         "an object with the interface of vsb.engine.CentralApplication",
     )
-    select = central.add_argument_group("selection (default: every scenario)")
+    _common(central)
+
+
+def _mbe_parser(directions: Subparsers[argparse.ArgumentParser]) -> None:
+    mbe = directions.add_parser(
+        "mbe",
+        help="certify MBE software (the harness plays the central application)",
+        description="Certify MBE software: the harness plays the central application, tells "
+        "the software what happens (a patient taken on, a begeleiding started, stopped, the "
+        "billing day) through its driver, and judges every message the software sends. "
+        "The driver contract: docs/driver.md.",
+        epilog=EXIT + MBE_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    target = mbe.add_argument_group("candidate (default: the reference MBE client)")
+    target.add_argument(
+        "--driver", metavar="MODULE:CLASS", help="a Python driver class (conformance.mbe.driver)"
+    )
+    target.add_argument("--driver-url", help="base URL of a driver speaking the HTTP interface")
+    target.add_argument(
+        "--manual",
+        action="store_true",
+        help="no driver: print each action for a person to perform, wait for the message",
+    )
+    target.add_argument(
+        "--wait",
+        type=_seconds,
+        default=30.0,
+        help="seconds to wait for a message the software should send (default 30)",
+    )
+    _common(mbe)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=10.0,
+        help="seconds to wait for each HTTP answer before the scenario fails (default 10)",
+    )
+    select = parser.add_argument_group("selection (default: every scenario)")
     select.add_argument("--tags", help='pytest mark expression over tags, e.g. "REQ-RQ-DEADLINE"')
     select.add_argument(
         "--requirement",
@@ -76,8 +128,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="only the scenarios of this requirement (repeatable)",
     )
     select.add_argument("--features", type=Path, help="another folder of .feature files")
-    central.add_argument("--report", type=Path, required=True, help="folder for the reports")
-    central.add_argument("--quiet", action="store_true", help="no progress lines")
+    parser.add_argument("--report", type=Path, required=True, help="folder for the reports")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
 def _seconds(text: str) -> float:
@@ -96,14 +148,20 @@ def certify(args: argparse.Namespace) -> int:
     # pytest and the suite load only when a certification runs, not on every `vsb` command.
     from conformance.runner import CannotStart, CertifyOptions, run
 
+    central = args.direction == "central"
     options = CertifyOptions(
         report=args.report,
-        url=args.url,
-        ca=args.ca,
-        cert_dir=args.cert_dir,
-        audience=args.audience,
+        direction=args.direction,
+        url=args.url if central else None,
+        ca=args.ca if central else None,
+        cert_dir=args.cert_dir if central else None,
+        audience=args.audience if central else "vsb-central",
         timeout=args.timeout,
-        app=args.app,
+        app=args.app if central else None,
+        driver=None if central else args.driver,
+        driver_url=None if central else args.driver_url,
+        manual=False if central else args.manual,
+        wait=30.0 if central else args.wait,
         tags=args.tags,
         requirements=tuple(args.requirement),
         features=args.features,
@@ -112,10 +170,12 @@ def certify(args: argparse.Namespace) -> int:
     try:
         outcome = run(options)
     except CannotStart as exc:
-        print(f"vsb certify central: cannot start: {exc}", file=sys.stderr)
+        print(f"vsb certify {args.direction}: cannot start: {exc}", file=sys.stderr)
         return 2
     verdict = "CONFORMANT" if outcome.exit_code == 0 else "NOT CONFORMANT"
-    print(f"{verdict}: {outcome.passed} passed, {outcome.failed} failed, {outcome.skipped} skipped")
+    print(
+        f"{verdict}: {outcome.passed} passed, {outcome.failed} failed, {outcome.skipped} skipped"
+    )
     print(f"report: {outcome.html}  (also junit.xml, cucumber.json in {args.report})")
     return outcome.exit_code
 

@@ -23,6 +23,8 @@ from conformance.adapters.inprocess import InProcessCentral, reference_factory
 from conformance.verdicts import Breach
 
 RESULTS = "results.json"
+REFERENCE_CLIENT = "conformance.mbe.reference_client:ReferenceMbeSoftware"
+"""The driver of the reference MBE client: what direction 2 certifies unless told otherwise."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,11 +35,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--vsb-audience", default="vsb-central", help="client assertion audience")
     group.addoption("--vsb-timeout", type=float, default=10.0, help="seconds per HTTP call")
     group.addoption("--vsb-app", default=None, help="MODULE:FACTORY of an in-process candidate")
+    group.addoption("--vsb-driver", default=None, help="MODULE:CLASS of MBE software's driver")
+    group.addoption("--vsb-driver-url", default=None, help="URL of MBE software's HTTP driver")
+    group.addoption("--vsb-manual", action="store_true", help="a person drives the MBE software")
+    group.addoption("--vsb-wait", type=float, default=30.0, help="seconds to wait for a message")
     group.addoption("--vsb-report", default=None, help="folder for results.json")
     group.addoption("--vsb-progress", action="store_true", help="one line per scenario")
 
 
-def load_factory(spec: str) -> Any:
+def load_factory(spec: str, flag: str = "--app") -> Any:
     """The callable named by MODULE:FACTORY.
 
     Raises:
@@ -45,16 +51,16 @@ def load_factory(spec: str) -> Any:
     """
     module_name, _, attribute = spec.partition(":")
     if not module_name or not attribute:
-        raise ValueError(f"--app {spec!r}: expected MODULE:FACTORY, e.g. mypkg.central:make")
+        raise ValueError(f"{flag} {spec!r}: expected MODULE:NAME, e.g. mypkg.central:make")
     if os.getcwd() not in sys.path:  # a candidate's module is importable from where we run
         sys.path.insert(0, os.getcwd())
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise ValueError(f"--app {spec!r}: cannot import {module_name} ({exc})") from None
+        raise ValueError(f"{flag} {spec!r}: cannot import {module_name} ({exc})") from None
     factory = getattr(module, attribute, None)
     if not callable(factory):
-        raise ValueError(f"--app {spec!r}: {module_name} has no callable {attribute}")
+        raise ValueError(f"{flag} {spec!r}: {module_name} has no callable {attribute}")
     return factory
 
 
@@ -75,6 +81,24 @@ def make_central(config: pytest.Config) -> CentralUnderTest:
     if spec:
         return InProcessCentral(load_factory(spec), target=f"in-process {spec}")
     return InProcessCentral(reference_factory, target="in-process reference application")
+
+
+def make_driver_factory(config: pytest.Config) -> Any:
+    """How to start the MBE software under test: a driver class, an HTTP driver or a person;
+    the reference MBE client when none is named."""
+    url = config.getoption("--vsb-driver-url")
+    if url:
+        from conformance.mbe.http_driver import HttpDriver
+
+        timeout = config.getoption("--vsb-timeout")
+        return lambda: HttpDriver(url, timeout=timeout)
+    if config.getoption("--vsb-manual"):
+        from conformance.mbe.manual import ManualDriver
+
+        wait = config.getoption("--vsb-wait")
+        return lambda: ManualDriver(wait=wait)
+    spec = config.getoption("--vsb-driver") or REFERENCE_CLIENT
+    return load_factory(spec, "--driver")
 
 
 # -- the record ------------------------------------------------------------------------------
@@ -187,10 +211,12 @@ class Recorder:
         return None
 
     def _central(self, request: Any) -> CentralUnderTest | None:
+        """The system the scenario talks to, through its world (either direction)."""
         try:
-            central: CentralUnderTest = request.getfixturevalue("central")
+            world = request.getfixturevalue("world")
         except pytest.FixtureLookupError:
             return None
+        central: CentralUnderTest = world.central
         return central
 
     @pytest.hookimpl
@@ -307,4 +333,5 @@ def pytest_configure(config: pytest.Config) -> None:
 
     for requirement in load_catalogue().requirements:
         config.addinivalue_line("markers", f"{requirement.id}: {requirement.text[:60]}")
+    config.addinivalue_line("markers", "mbe: a scenario certifying MBE software (direction 2)")
     config.pluginmanager.register(Recorder(config), "vsb-recorder")

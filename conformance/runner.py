@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from conformance.features import FEATURES_ENV, features_dir, suite_dir
-from conformance.plugin import RESULTS, load_factory
+from conformance.plugin import REFERENCE_CLIENT, RESULTS, load_factory
 from conformance.report import RunMeta, write_html
 from vsb.catalogue import Catalogue, load_catalogue
 from vsb.rulebook import default_rulebook
@@ -37,9 +37,14 @@ class CannotStart(RuntimeError):
 
 @dataclass(frozen=True)
 class CertifyOptions:
-    """What `vsb certify central` was asked to do."""
+    """What `vsb certify central` or `vsb certify mbe` was asked to do."""
 
     report: Path
+    direction: str = "central"
+    driver: str | None = None
+    driver_url: str | None = None
+    manual: bool = False
+    wait: float = 30.0
     url: str | None = None
     ca: str | None = None
     cert_dir: str | None = None
@@ -82,6 +87,10 @@ def selection(options: CertifyOptions) -> str | None:
     return " and ".join(parts) or None
 
 
+def _direction_filter(options: CertifyOptions) -> str:
+    return "mbe" if options.direction == "mbe" else "not mbe"
+
+
 def check(options: CertifyOptions, catalogue: Catalogue) -> None:
     """Refuse a run that cannot start.
 
@@ -99,12 +108,18 @@ def check(options: CertifyOptions, catalogue: Catalogue) -> None:
         raise CannotStart(f"--features {folder}: no .feature files there")
     if options.url and options.app:
         raise CannotStart("--url and --app name two targets; give one")
-    if options.app:
-        try:
-            load_factory(options.app)
-        except ValueError as exc:
-            raise CannotStart(str(exc)) from None
+    for flag, spec in (("--app", options.app), ("--driver", options.driver)):
+        if spec:
+            try:
+                load_factory(spec, flag)
+            except ValueError as exc:
+                raise CannotStart(str(exc)) from None
+    chosen = [bool(options.driver), bool(options.driver_url), options.manual]
+    if sum(chosen) > 1:
+        raise CannotStart("--driver, --driver-url and --manual name different candidates; give one")
     _check_report(options.report)
+    if options.driver_url:
+        _check_driver(options.driver_url, options.timeout)
     if options.url:
         _check_ca(options)
         _check_reachable(options.url, options.timeout)
@@ -143,6 +158,18 @@ def _check_reachable(url: str, timeout: float) -> None:
         )
 
 
+def _check_driver(url: str, timeout: float) -> None:
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/driver", timeout=min(timeout, 5.0))
+    except httpx.HTTPError as exc:
+        raise CannotStart(f"--driver-url {url}: driver unreachable ({type(exc).__name__})") from None
+    if response.status_code != 200:
+        raise CannotStart(
+            f"--driver-url {url}: GET /driver answered {response.status_code}; the driver "
+            "must implement docs/driver-openapi.json"
+        )
+
+
 def pytest_args(options: CertifyOptions) -> list[str]:
     """The pytest command line of the run."""
     suite = suite_dir()
@@ -163,22 +190,40 @@ def pytest_args(options: CertifyOptions) -> list[str]:
         f"--vsb-timeout={options.timeout}",
         f"--vsb-audience={options.audience}",
         "-o",
-        "junit_suite_name=vsb-conformance-central",
+        f"junit_suite_name=vsb-conformance-{options.direction}",
     ]
     for flag, value in (
         ("--vsb-url", options.url),
         ("--vsb-ca", options.ca),
         ("--vsb-cert-dir", options.cert_dir),
         ("--vsb-app", options.app),
+        ("--vsb-driver", options.driver),
+        ("--vsb-driver-url", options.driver_url),
     ):
         if value:
             args.append(f"{flag}={value}")
+    if options.manual:
+        args += ["--vsb-manual", "-s"]  # a person reads the actions on the terminal
+    args.append(f"--vsb-wait={options.wait}")
     if options.progress:
         args.append("--vsb-progress")
     expression = selection(options)
-    if expression:
-        args += ["-m", expression]
+    direction = _direction_filter(options)
+    args += ["-m", f"({direction}) and ({expression})" if expression else direction]
     return args
+
+
+def target_name(options: CertifyOptions) -> str:
+    """What was certified, in words, for the reports."""
+    if options.direction == "mbe":
+        if options.driver_url:
+            return f"MBE software driven at {options.driver_url}"
+        if options.manual:
+            return "MBE software driven by hand (manual run)"
+        return f"MBE software, driver {options.driver or REFERENCE_CLIENT}"
+    if options.url:
+        return options.url
+    return f"in-process {options.app}" if options.app else "in-process reference application"
 
 
 def run(options: CertifyOptions) -> RunOutcome:
@@ -194,7 +239,8 @@ def run(options: CertifyOptions) -> RunOutcome:
         os.environ[FEATURES_ENV] = str(options.features.resolve())
     status = pytest.main(pytest_args(options))
     if status == pytest.ExitCode.NO_TESTS_COLLECTED:
-        raise CannotStart(f"no scenario matches the selection {selection(options)!r}")
+        chosen = selection(options) or "the whole suite"
+        raise CannotStart(f"no {options.direction} scenario matches {chosen}")
     results_file = options.report / RESULTS
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not (
         results_file.is_file()

@@ -114,7 +114,8 @@ def render_html(results: dict[str, Any], meta: RunMeta, catalogue: Catalogue) ->
     verdicts = requirement_verdicts(results, catalogue, _ACTORS.get(meta.direction, ("both",)))
     shown = {rv.requirement.id for rv in verdicts}
     sections = "".join(_requirement_section(rv, meta, catalogue, shown) for rv in verdicts)
-    title = f"VSB conformance report: {meta.direction} application"
+    subject = {"central": "central application", "mbe": "MBE software"}
+    title = f"VSB conformance report: {subject.get(meta.direction, meta.direction)}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
