@@ -1,0 +1,1 @@
+"""Direction 2: certify MBE software, the harness playing the central application."""
