@@ -11,5 +11,9 @@ STEP_MODULES = [
     "conformance.steps.changes",
     "conformance.steps.staff",
     "conformance.steps.identity",
-    "conformance.steps.billing",
+    "conformance.steps.billing_givens",
+    "conformance.steps.billing_shipments",
+    "conformance.steps.billing_settlements",
+    "conformance.steps.billing_review",
+    "conformance.steps.billing_payment",
 ]

@@ -1,0 +1,206 @@
+"""Signing a settlement and paying it: staff of the billed zorgkas sign the shipment, the MBE
+receives the signed settlement in its feed, the zorgkas's payment order pays the MBE's tariffs
+and is due and paid on the days the scenario says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from pytest_bdd import then, when
+
+from conformance.billing.books import books, last_shipment, staff_of
+from conformance.billing.rules import tariff
+from conformance.steps.types import step
+from conformance.verdicts import Breach
+from conformance.world import SetupFailed, World
+
+
+@when(step("staff of zorgkas {zorgkas:N} sign the shipment of MBE {mbe:Name} on {day:Date}"))
+def sign(world: World, zorgkas: int, mbe: str, day: dt.date) -> None:
+    """Sign the MBE's last shipment; whether it could be signed is for the Thens."""
+    world.at(day)
+    shipment = last_shipment(world, mbe)
+    reply = world.central.sign(zorgkas, staff_of(zorgkas), shipment.settlement_id)
+    books(world).staff_reply = reply
+    settlement = reply.field("settlement")
+    if not reply.problem and isinstance(settlement, dict):
+        shipment.settlement = settlement
+
+
+@then(step("signing the shipment is refused for {requirement:Req}"))
+def signing_refused(world: World, requirement: str) -> None:
+    """The signature was refused, naming the requirement."""
+    reply = books(world).staff_reply
+    if reply is None:
+        raise SetupFailed("no staff member tried to sign a shipment")
+    if not reply.problem or reply.field("requirement") != requirement:
+        got = (
+            f"HTTP {reply.status} problem ({reply.field('requirement')})"
+            if reply.problem
+            else f"signed (settlement {(reply.field('settlement') or {}).get('status')!r})"
+        )
+        raise Breach(f"the signature refused for {requirement}", got, requirement, None)
+
+
+@then(step("MBE {mbe:Name} receives the signed settlement of its shipment"))
+def receives_signed_settlement(world: World, mbe: str) -> None:
+    """The MBE's feed holds the settlement, signed by staff of the billed zorgkas, naming its
+    payment order."""
+    shipment = last_shipment(world, mbe)
+    sid = shipment.settlement_id
+    reply = world.central.feed(world.hco(mbe))
+    items = reply.field("items", []) or []
+    found = [
+        i["message"]
+        for i in items
+        if isinstance(i.get("message"), dict)
+        and i["message"].get("kind") == "settlement"
+        and i["message"].get("settlementId") == sid
+    ]
+    if not found:
+        raise Breach(
+            f"settlement {sid} in the feed of MBE {mbe}",
+            f"{len(items)} feed items, none of them that settlement",
+            "REQ-BL-SETTLEMENT",
+            "/items",
+        )
+    doc = found[-1]
+    signer = doc.get("signedBy") or {}
+    if doc.get("status") != "signed" or signer.get("zorgkas") != shipment.zorgkas:
+        raise Breach(
+            f"settlement {sid} signed by staff of zorgkas {shipment.zorgkas}",
+            f"status {doc.get('status')!r}, signed by {signer or 'nobody'}",
+            "REQ-BL-SETTLEMENT",
+            "/status",
+        )
+    if not doc.get("paymentOrder") or not doc.get("signedAt"):
+        raise Breach(
+            f"settlement {sid} naming its payment order and signing moment",
+            f"paymentOrder {doc.get('paymentOrder')!r}, signedAt {doc.get('signedAt')!r}",
+            "REQ-BL-SETTLEMENT",
+            "/paymentOrder",
+        )
+
+
+def payment_order(world: World, zorgkas: int, requirement: str) -> dict[str, Any]:
+    """The payment order of the last shipment in the zorgkas's list of payment orders."""
+    shipment = last_shipment(world)
+    sid = shipment.settlement_id
+    reply = world.central.payment_orders(zorgkas, staff_of(zorgkas))
+    orders = [
+        o
+        for o in reply.field("items", []) or []
+        if isinstance(o, dict) and o.get("settlementId") == sid
+    ]
+    if reply.problem or not orders:
+        raise Breach(
+            f"a payment order of settlement {sid} for zorgkas {zorgkas}",
+            f"HTTP {reply.status} problem" if reply.problem else "none",
+            requirement,
+            "/items",
+        )
+    return dict(orders[-1])
+
+
+def _expect_order_pays(
+    world: World, zorgkas: int, mbe: str, kind: str, patients: list[str]
+) -> None:
+    """The payment order pays the MBE the tariffs of the patients' forfaits."""
+    order = payment_order(world, zorgkas, "REQ-BL-SETTLEMENT")
+    total = sum(
+        (Decimal(tariff(world, mbe, kind, world.begeleiding(p, mbe).start)) for p in patients),
+        Decimal("0.00"),
+    )
+    expected = f"{total:.2f}"
+    if order.get("mbe") != world.hco(mbe) or order.get("zorgkas") != zorgkas:
+        raise Breach(
+            f"a payment order of zorgkas {zorgkas} to MBE {mbe} ({world.hco(mbe)})",
+            f"one of zorgkas {order.get('zorgkas')} to {order.get('mbe')}",
+            "REQ-BL-SETTLEMENT",
+            "/mbe",
+        )
+    if order.get("amount") != expected:
+        raise Breach(
+            f"a payment order over {expected}",
+            f"one over {order.get('amount')!r}",
+            "REQ-BL-SETTLEMENT",
+            "/amount",
+        )
+
+
+@then(
+    step(
+        "zorgkas {zorgkas:N} has a payment order to MBE {mbe:Name} for the {kind:Words} forfait "
+        "of {patient:Name}"
+    )
+)
+def order_for_forfait(world: World, zorgkas: int, mbe: str, kind: str, patient: str) -> None:
+    """The payment order pays the MBE one forfait."""
+    _expect_order_pays(world, zorgkas, mbe, kind, [patient])
+
+
+@then(
+    step(
+        "zorgkas {zorgkas:N} has a payment order to MBE {mbe:Name} for the {kind:Words} forfaits "
+        "of {first:Name} and {second:Name}"
+    )
+)
+def order_for_forfaits(
+    world: World, zorgkas: int, mbe: str, kind: str, first: str, second: str
+) -> None:
+    """The payment order pays the MBE two forfaits."""
+    _expect_order_pays(world, zorgkas, mbe, kind, [first, second])
+
+
+def _expect_order_dated(
+    world: World, key: str, day: dt.date, wanted: str, got: Callable[[dict[str, Any]], str]
+) -> None:
+    """The last shipment's payment order has `day` as its `key` (dueDate, paidOn); `got` says
+    what it has instead."""
+    order = payment_order(world, last_shipment(world).zorgkas, "REQ-BL-PAYMENT-TERM")
+    if order.get(key) != day.isoformat():
+        raise Breach(wanted, got(order), "REQ-BL-PAYMENT-TERM", f"/{key}")
+
+
+@then(step("the payment order is due on {day:Date}"))
+def order_due(world: World, day: dt.date) -> None:
+    """The payment order is due on the day the scenario says (signing + the term)."""
+    _expect_order_dated(
+        world,
+        "dueDate",
+        day,
+        f"the payment order due on {day}",
+        lambda order: f"due on {order.get('dueDate')!r} (signed on {order.get('signedOn')!r})",
+    )
+
+
+@when(step("zorgkas {zorgkas:N} pays the payment order on {day:Date}"))
+def pays(world: World, zorgkas: int, day: dt.date) -> None:
+    """The zorgkas records that it paid the last shipment's payment order."""
+    world.at(day)
+    order = payment_order(world, zorgkas, "REQ-BL-PAYMENT-TERM")
+    reply = world.central.record_payment(zorgkas, staff_of(zorgkas), str(order["orderId"]), day)
+    books(world).staff_reply = reply
+    if reply.problem:
+        raise Breach(
+            f"the payment of order {order['orderId']} on {day} recorded",
+            f"HTTP {reply.status} problem ({reply.field('requirement')}): {reply.field('detail')}",
+            "REQ-BL-PAYMENT-TERM",
+            "/paidOn",
+        )
+
+
+@then(step("the payment order is paid on {day:Date}"))
+def order_paid(world: World, day: dt.date) -> None:
+    """The payment order is recorded as paid on a day."""
+    _expect_order_dated(
+        world,
+        "paidOn",
+        day,
+        f"the payment order paid on {day}",
+        lambda order: f"paidOn {order.get('paidOn')!r}",
+    )
