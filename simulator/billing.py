@@ -23,7 +23,9 @@ from simulator.distributions import span
 from simulator.faults import break_invoice, break_shipment
 from simulator.model import Billable, MbeState, Process, Simulation
 from simulator.plans import day_text
+from vsb import mbe_messages as build
 from vsb.billing.checks import billing_deadline_after_death
+from vsb.billing.money import amount, cents
 from vsb.billing.rules import BillingRules, billing_rules
 from vsb.identifiers import make_rrn
 from vsb.rulebook import default_rulebook
@@ -179,8 +181,8 @@ def _follow_ups(
                 invoice = _original(sim, state, b, b.line[1], b.line[2])
                 by_kas.setdefault(b.kas, []).append(Item(invoice, b, "double-forfait", "duplicate"))
         elif b.wrong_credit is not None and b.zorgkas:
-            number, code, amount = b.wrong_credit
-            invoice = _credit_note(sim, state, b, number, code, amount)
+            number, code, value = b.wrong_credit
+            invoice = _credit_note(sim, state, b, number, code, value)
             item = Item(invoice, b, "credit-rejected-invoice", "wrong-credit")
             by_kas.setdefault(b.zorgkas, []).append(item)
             b.wrong_credit = None
@@ -198,11 +200,11 @@ def _credit(
     if _too_late(sim, b, sim.today() + dt.timedelta(days=35)):
         b.correction = "done"  # no time left for the corrective invoice: not corrected
         return
-    number, code, amount = b.line
+    number, code, value = b.line
     fault = "credit-too-much" if _draw_fault(sim, state.hco, "credit-too-much") else None
     if fault is not None:
-        amount = _amount(_cents(amount) + 10000)
-    credit = Item(_credit_note(sim, state, b, number, code, amount), b, fault, "credit")
+        value = amount(cents(value) + 10000)
+    credit = Item(_credit_note(sim, state, b, number, code, value), b, fault, "credit")
     b.correction = "credit-sent"
     by_kas.setdefault(b.kas, []).append(credit)
     if fault is None and _draw_fault(sim, state.hco, "corrective-same-shipment"):
@@ -214,24 +216,17 @@ def _corrective(
 ) -> Item:
     """The corrective original invoice: the other forfait code, at the MBE's tariff."""
     assert b.line is not None
-    kinds = {kind: code for code, kind in sorted(rules.codes.items())}
-    code = kinds["reduced"] if rules.codes.get(b.line[1]) == "full" else kinds["full"]
-    tariff = rules.tariff(b.episode.mbe, code, sim.scenario.day(b.episode.start)) or 0
-    return Item(_original(sim, state, b, code, _amount(tariff)), b, fault, "corrective")
+    code = build.other_forfait_code(rules, b.line[1])
+    value = build.forfait_amount(rules, b.episode.mbe, code, sim.scenario.day(b.episode.start))
+    return Item(_original(sim, state, b, code, value or "0.00"), b, fault, "corrective")
 
 
 def _check_status(sim: Simulation, billable: Billable) -> Process:
     """REQ-INS-MBE-CHECKS-BEFORE-BILLING: the status on the start date names the zorgkas."""
     e = billable.episode
-    query = {
-        "kind": "insurance-status-query",
-        "messageId": f"{e.key}-qb",
-        "mbe": e.mbe,
-        "insz": e.patient.insz,
-        "date": day_text(sim.scenario, e.start),
-    }
-    answer = yield from sim.send(query)
-    billable.zorgkas = answer.get("zorgkas") if answer.get("status") == "affiliated" else 0
+    start = day_text(sim.scenario, e.start)
+    answer = yield from sim.send(build.status_query(f"{e.key}-qb", e.mbe, e.patient.insz, start))
+    billable.zorgkas = build.insured_zorgkas(answer)
     if billable.zorgkas == 0:
         billable.billed = True  # not a member of any zorgkas: nothing to bill a zorgkas for
 
@@ -240,14 +235,13 @@ def _forfait_code(sim: Simulation, rules: BillingRules, billable: Billable) -> s
     """The full forfait, or the reduced one for a share of the short begeleidingen."""
     if billable.code is None:
         sw = sim.scenario.software
-        kinds = {kind: code for code, kind in sorted(rules.codes.items())}
         short = (
             billable.stopped_day is not None
             and billable.episode.duration < sw.reduced_forfait_below_days
         )
         rng = sim.streams(f"{billable.episode.mbe}/forfaits")
         reduced = short and rng.random() < sw.reduced_forfait_share
-        billable.code = kinds["reduced" if reduced else "full"]
+        billable.code = build.forfait_code(rules, "reduced" if reduced else "full")
     return billable.code
 
 
@@ -256,58 +250,35 @@ def _invoice(
 ) -> dict[str, Any] | None:
     e = billable.episode
     code = _forfait_code(sim, rules, billable)
-    tariff = rules.tariff(e.mbe, code, sim.scenario.day(e.start))
-    if tariff is None:
+    value = build.forfait_amount(rules, e.mbe, code, sim.scenario.day(e.start))
+    if value is None:
         return None
-    return _original(sim, state, billable, code, _amount(tariff))
+    return _original(sim, state, billable, code, value)
 
 
 def _next_number(sim: Simulation, state: MbeState, prefix: str = "F") -> str:
     state.invoice_count += 1
-    return f"{prefix}{sim.today():%y}-{state.invoice_count:06d}"
+    return build.invoice_number(prefix, sim.today(), state.invoice_count)
 
 
 def _original(
-    sim: Simulation, state: MbeState, billable: Billable, code: str, amount: str
+    sim: Simulation, state: MbeState, billable: Billable, code: str, value: str
 ) -> dict[str, Any]:
     e = billable.episode
-    line = {
-        "lineNumber": 1,
-        "code": code,
-        "prestationDate": day_text(sim.scenario, e.start),
-        "amount": amount,
-        "personalShare": "0.00",
-    }
-    return {
-        "invoiceNumber": _next_number(sim, state),
-        "type": "original",
-        "insz": e.patient.insz,
-        "vsbReference": billable.reference,
-        "lines": [line],
-    }
+    start = day_text(sim.scenario, e.start)
+    number = _next_number(sim, state)
+    return build.original_invoice(number, e.patient.insz, billable.reference, code, start, value)
 
 
 def _credit_note(
-    sim: Simulation, state: MbeState, billable: Billable, number: str, code: str, amount: str
+    sim: Simulation, state: MbeState, billable: Billable, credited: str, code: str, value: str
 ) -> dict[str, Any]:
     e = billable.episode
-    return {
-        "invoiceNumber": _next_number(sim, state, "C"),
-        "type": "credit-note",
-        "creditedInvoice": number,
-        "insz": e.patient.insz,
-        "vsbReference": billable.reference,
-        "lines": [
-            {
-                "lineNumber": 1,
-                "creditedLine": 1,
-                "code": code,
-                "prestationDate": day_text(sim.scenario, e.start),
-                "amount": amount,
-                "personalShare": "0.00",
-            }
-        ],
-    }
+    start = day_text(sim.scenario, e.start)
+    number = _next_number(sim, state, "C")
+    return build.credit_note(
+        number, credited, e.patient.insz, billable.reference, code, start, value
+    )
 
 
 def _legacy_invoice(
@@ -318,23 +289,12 @@ def _legacy_invoice(
     transition = default_rulebook().date("transition_date")
     start = transition - dt.timedelta(days=rng.randint(1, 90))
     birth = start - dt.timedelta(days=rng.randint(60 * 365, 95 * 365))
-    code = next(c for c, kind in sorted(rules.codes.items()) if kind == "full")
-    tariff = rules.tariff(state.hco, code, transition) or 0
-    invoice = {
-        "invoiceNumber": _next_number(sim, state),
-        "type": "original",
-        "insz": make_rrn(birth, rng.randrange(1, 998)),
-        "vsbReference": f"VSB-{start.year}-{rng.randint(1, 9_999_999):07d}",
-        "lines": [
-            {
-                "lineNumber": 1,
-                "code": code,
-                "prestationDate": start.isoformat(),
-                "amount": _amount(tariff),
-                "personalShare": "0.00",
-            }
-        ],
-    }
+    code = build.forfait_code(rules, "full")
+    value = build.forfait_amount(rules, state.hco, code, transition) or "0.00"
+    number = _next_number(sim, state)
+    insz = make_rrn(birth, rng.randrange(1, 998))
+    reference = f"VSB-{start.year}-{rng.randint(1, 9_999_999):07d}"
+    invoice = build.original_invoice(number, insz, reference, code, start, value)
     return Item(invoice, None, "pre-transition", "legacy")
 
 
@@ -372,7 +332,10 @@ def _ship(
         break_shipment(shipment, fault)
     sim.tally.shipment_sent(state.hco, kas, items)
     _record_faults(sim, shipment, items, fault)
-    faulty = fault is not None or any(item.fault is not None for item in items)
+    faulty = fault is not None or any(
+        item.fault is not None or (item.billable and item.billable.change_under_review)
+        for item in items
+    )
     settlement = yield from sim.send(shipment, recorded=faulty)
     wrong = {item.invoice["invoiceNumber"] for item in items if item.fault is not None}
     sim.tally.settled(settlement, wrong, fault is not None)
@@ -408,7 +371,7 @@ def _resend(
     yield sim.env.timeout(delay)
     if sim.today().month != month:
         return
-    flagged = {i["invoiceNumber"] for i in settlement["invoices"] if _has_errors(i)}
+    flagged = build.flagged_invoices(settlement)
     clean = [
         Item(item.invoice, item.billable, None, item.role)
         for item in items
@@ -435,15 +398,16 @@ def _resendable(item: Item) -> bool:
     return True
 
 
-def _has_errors(invoice: dict[str, Any]) -> bool:
-    return bool(invoice.get("errors")) or any(line.get("errors") for line in invoice["lines"])
-
-
 def _record_faults(
     sim: Simulation, shipment: dict[str, Any], items: list[Item], fault: str | None
 ) -> None:
     records: list[tuple[str, str | None]] = [(fault, None)] if fault is not None else []
     records += [(i.fault, i.invoice["invoiceNumber"]) for i in items if i.fault is not None]
+    records += [
+        ("billed-under-review", i.invoice["invoiceNumber"])
+        for i in items
+        if i.fault is None and i.billable is not None and i.billable.change_under_review
+    ]
     for name, number in records:
         sim.truth.record(shipment, name, number)
         sim.recorder.write("ground-truth", sim.moment(), sim.truth.records[-1])
@@ -460,23 +424,10 @@ def _shipment(
     sim: Simulation, state: MbeState, kas: int, invoices: list[dict[str, Any]]
 ) -> dict[str, Any]:
     state.shipment_count += 1
-    today = sim.today()
-    lines = sum(len(i["lines"]) for i in invoices)
-    total = sum(
-        (-1 if i["type"] == "credit-note" else 1) * _cents(line["amount"])
-        for i in invoices
-        for line in i["lines"]
-    )
-    return {
-        "kind": "shipment",
-        "messageId": f"s-{state.hco}-{kas}-{state.shipment_count:04d}",
-        "mbe": state.hco,
-        "zorgkas": kas,
-        "shipmentNumber": f"{state.shipment_count:04d}/{today:%Y%m}",
-        "sendDate": today.isoformat(),
-        "totals": {"invoices": len(invoices), "lines": lines, "amount": _amount(total)},
-        "invoices": invoices,
-    }
+    today, count = sim.today(), state.shipment_count
+    message_id = f"s-{state.hco}-{kas}-{count:04d}"
+    number = build.shipment_number(count, today)
+    return build.shipment(message_id, state.hco, kas, number, today, invoices)
 
 
 def _settle(
@@ -550,12 +501,3 @@ def _undo(item: Item) -> None:
         b.correction = "corrective-due"
     elif item.role == "wrong-credit":
         b.billed = False
-
-
-def _amount(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"
-
-
-def _cents(text: str) -> int:
-    euros, cents = text.split(".")
-    return int(euros) * 100 + int(cents)

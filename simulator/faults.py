@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "BEHAVIOUR_FAULTS",
     "BILLING_FAULTS",
     "INVOICE_FAULTS",
     "MESSAGE_FAULTS",
@@ -77,8 +78,21 @@ BILLING_FAULTS: dict[str, FaultSpec] = {
     "pre-transition": FaultSpec("REQ-BL-TRANSITION", "rejected", "F"),
 }
 
+# Not drawn at a rate: what the simulated software always does, recorded whenever it happens.
+BEHAVIOUR_FAULTS: dict[str, FaultSpec] = {
+    # bills a begeleiding whose late change waits for a staff decision (the engine puts the
+    # line under review, `pending-change`)
+    "billed-under-review": FaultSpec("REQ-BL-NOT-UNDER-REVIEW", "under-review", "R"),
+}
 
-ALL_FAULTS = {**MESSAGE_FAULTS, **INVOICE_FAULTS, **SHIPMENT_FAULTS, **BILLING_FAULTS}
+
+ALL_FAULTS = {
+    **MESSAGE_FAULTS,
+    **INVOICE_FAULTS,
+    **SHIPMENT_FAULTS,
+    **BILLING_FAULTS,
+    **BEHAVIOUR_FAULTS,
+}
 
 
 class GroundTruth:

@@ -10,6 +10,7 @@ from typing import Any
 
 from simulator.model import Billable, Process, Simulation
 from simulator.plans import Episode, day_text
+from vsb import mbe_messages as build
 from vsb.rulebook import default_rulebook
 
 __all__ = ["arrivals_process", "patient_process"]
@@ -79,41 +80,20 @@ def _request(sim: Simulation, e: Episode) -> Process:
 
 
 def _request_message(sim: Simulation, e: Episode, what: str, kind: str) -> dict[str, Any]:
-    begeleiding = {
-        **e.begeleiding,
-        "requestType": kind,
-        "startDate": day_text(sim.scenario, e.start),
-    }
-    return {
-        "kind": "request",
-        "messageId": _id(e, what),
-        "mbe": e.mbe,
-        "insz": e.patient.insz,
-        "begeleiding": begeleiding,
-    }
+    start = day_text(sim.scenario, e.start)
+    return build.request(_id(e, what), e.mbe, e.patient.insz, e.begeleiding, kind, start)
 
 
 def _status_query(sim: Simulation, e: Episode, what: str) -> Process:
-    query = {
-        "kind": "insurance-status-query",
-        "messageId": _id(e, what),
-        "mbe": e.mbe,
-        "insz": e.patient.insz,
-        "date": day_text(sim.scenario, e.start),
-    }
-    answer = yield from sim.send(query)
+    start = day_text(sim.scenario, e.start)
+    answer = yield from sim.send(build.status_query(_id(e, what), e.mbe, e.patient.insz, start))
     # The status on the start date names the zorgkas to bill: the MBE keeps it for billing.
-    e.known_zorgkas = answer.get("zorgkas", 0) if answer.get("status") == "affiliated" else 0
+    e.known_zorgkas = build.insured_zorgkas(answer)
     return answer
 
 
 def _cancel(sim: Simulation, e: Episode, billable: Billable) -> Process:
-    message = {
-        "kind": "cancel-request",
-        "messageId": _id(e, "cx"),
-        "mbe": e.mbe,
-        "vsbReference": billable.reference,
-    }
+    message = build.cancel_request(_id(e, "cx"), e.mbe, billable.reference)
     answer = yield from sim.send(message)
     if answer["outcome"] == "accepted":
         billable.cancelled = True
@@ -160,60 +140,30 @@ def _mistaken_stop(sim: Simulation, e: Episode, billable: Billable) -> Process:
     """A stop reported by mistake (care goes on), cancelled a few days later: cancel-stop."""
     assert e.mistaken_stop is not None
     _, reason, delay = e.mistaken_stop
-    message = {
-        "kind": "stop",
-        "messageId": _id(e, "sx"),
-        "mbe": e.mbe,
-        "vsbReference": billable.reference,
-        "stop": {
-            "date": sim.today().isoformat(),
-            "reason": reason,
-            "interventions": [],
-            "firstLineContacts": [],
-        },
-    }
-    answer = yield from sim.send(message)
+    data = build.stop_data(sim.today(), reason, [], [])
+    answer = yield from sim.send(build.stop(_id(e, "sx"), e.mbe, billable.reference, data))
     if answer["outcome"] != "accepted":
         return
     yield sim.env.timeout(delay)
-    cancel = {
-        "kind": "cancel-stop",
-        "messageId": _id(e, "cs"),
-        "mbe": e.mbe,
-        "vsbReference": billable.reference,
-    }
-    yield from sim.send(cancel)
+    yield from sim.send(build.cancel_stop(_id(e, "cs"), e.mbe, billable.reference))
 
 
 def _admin_change(sim: Simulation, e: Episode, billable: Billable, what: str) -> dict[str, Any]:
     contact = sim.streams(f"{e.mbe}/software").choice(sim.plans.contacts[e.mbe])
-    return {
-        "kind": "admin-change",
-        "messageId": _id(e, what),
-        "mbe": e.mbe,
-        "vsbReference": billable.reference,
-        "contactPerson": contact,
-    }
+    return build.admin_change(_id(e, what), e.mbe, billable.reference, contact=contact)
 
 
 def _stop(sim: Simulation, e: Episode, billable: Billable) -> dict[str, Any]:
-    stop: dict[str, Any] = {
-        "date": day_text(sim.scenario, e.stop_day),
-        "reason": e.stop_reason,
-        "interventions": e.interventions,
-        "firstLineContacts": e.contacts,
-    }
-    if e.place_of_death is not None:
-        stop["placeOfDeath"] = e.place_of_death
-    if e.non_billing_reason is not None:
-        stop["nonBillingReason"] = e.non_billing_reason
-    return {
-        "kind": "stop",
-        "messageId": _id(e, "st"),
-        "mbe": e.mbe,
-        "vsbReference": billable.reference,
-        "stop": stop,
-    }
+    assert e.stop_reason is not None
+    data = build.stop_data(
+        day_text(sim.scenario, e.stop_day),
+        e.stop_reason,
+        e.interventions,
+        e.contacts,
+        place_of_death=e.place_of_death,
+        non_billing_reason=e.non_billing_reason,
+    )
+    return build.stop(_id(e, "st"), e.mbe, billable.reference, data)
 
 
 def _late_change(sim: Simulation, e: Episode, billable: Billable) -> Process:
@@ -225,9 +175,11 @@ def _late_change(sim: Simulation, e: Episode, billable: Billable) -> Process:
     if answer["outcome"] != "under-review":
         return
     decision = sim.pending(answer["inReplyTo"])
+    billable.change_under_review = True  # the billing process does not wait for the decision
     if "change-while-under-review" in e.faults:
         yield sim.env.timeout(0.001)
         if not decision.triggered:
             second = _admin_change(sim, e, billable, "lc2")
             yield from sim.send(second, ("change-while-under-review",))
     yield decision
+    billable.change_under_review = False

@@ -18,6 +18,7 @@ from simulator.output import Recorder
 from simulator.plans import Episode, Plans, make_plans
 from simulator.population import registry_snapshot
 from simulator.random_streams import Streams
+from simulator.registry_files import write_mbes, write_registry
 from simulator.scenario import Scenario
 
 __all__ = ["Billable", "Simulation"]
@@ -49,6 +50,7 @@ class Billable:
     hold_until: int | None = None  # a fault: the software holds the invoice until this day
     duplicate_due: bool = False  # a fault: the software bills the forfait a second time
     wrong_credit: tuple[str, str, str] | None = None  # a fault: credits a rejected invoice
+    change_under_review: bool = False  # a message of it waits for a staff decision
 
 
 @dataclass
@@ -86,6 +88,7 @@ class Simulation:
         self.shipments: dict[str, dict[str, Any]] = {}  # settlement id -> tracking
         self.plans: Plans = make_plans(scenario, self.streams, days)
         self.progress: Callable[[int], None] | None = None
+        self.deaths_delivered: list[tuple[str, dt.date]] = []  # by the daily deaths flow
 
     # -- time ---------------------------------------------------------------------------------
 
@@ -150,9 +153,8 @@ class Simulation:
         from simulator.mbe_software import arrivals_process
         from simulator.staff import staff_process
 
-        self.port.setup(
-            registry_snapshot(self.plans.patients, self.scenario.start_date), self.scenario.mbes
-        )
+        registry = registry_snapshot(self.plans.patients, self.scenario.start_date)
+        self.port.setup(registry, self.scenario.mbes)
         self.env.process(self._deaths())
         self.env.process(arrivals_process(self))
         if self.port.billing:
@@ -163,6 +165,11 @@ class Simulation:
         self.env.process(self._days())
         self.env.run(until=self.days)
         self.recorder.close()
+        if self.recorder.folder is not None:  # what a replay of the streams needs (vsb audit)
+            folder = self.recorder.folder
+            start = dt.date(self.scenario.start_date.year, 1, 1)
+            write_registry(registry, self.deaths_delivered, folder / "registry", start)
+            write_mbes(self.scenario.mbes, folder / "mbes.toml")
 
     def _deaths(self) -> Process:
         """The national register's daily deaths flow: at 06:00 the day after, each death of
@@ -179,6 +186,7 @@ class Simulation:
             yield self.wait_until(day + 1 + 6 / 24)
             deaths = sorted(by_day[day])
             self.port.record_deaths(deaths, self.moment())
+            self.deaths_delivered += deaths
             self.tally.deaths_recorded += len(deaths)
 
     def _days(self) -> Process:

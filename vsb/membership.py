@@ -179,11 +179,13 @@ def snapshot_problems(snapshot: RegistrySnapshot) -> list[tuple[str, int, Proble
         if problem is not None:
             found.append(("persons", index, problem))
         persons.setdefault(person.insz, person)
+    earlier: dict[str, list[Affiliation]] = {}  # per person: only their periods can overlap
     for index, affiliation in enumerate(snapshot.affiliations):
-        earlier = snapshot.affiliations[:index]
-        problem = affiliation_problem(affiliation, persons.get(affiliation.insz), earlier)
+        own = earlier.setdefault(affiliation.insz, [])
+        problem = affiliation_problem(affiliation, persons.get(affiliation.insz), own)
         if problem is not None:
             found.append(("affiliations", index, problem))
+        own.append(affiliation)
     return found
 
 
@@ -385,16 +387,18 @@ def _merge_flows(directory: Path, persons: dict[str, Person]) -> None:
 def _affiliations(rows: list[_Row], persons: dict[str, Person]) -> list[Affiliation]:
     """Parse affiliations.csv: known persons who may affiliate, periods that do not overlap."""
     found: list[Affiliation] = []
+    earlier: dict[str, list[Affiliation]] = {}  # per person: only their periods can overlap
     for row in rows:
         person = _person_of(row, persons)
         zorgkas = row.choice("zorgkas", ZORGKASSEN)
         kind = row.choice("type", AFFILIATION_TYPES)
         start, end = row.start_end("start", "end")
         new = Affiliation(person.insz, zorgkas, kind, start, end)
-        problem = affiliation_problem(new, person, found)
+        problem = affiliation_problem(new, person, earlier.get(person.insz, ()))
         if problem is not None:
             raise row.fail(*problem)
         found.append(new)
+        earlier.setdefault(person.insz, []).append(new)
     return found
 
 
