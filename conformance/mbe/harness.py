@@ -13,12 +13,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from vsb.clock import FixedClock
-
 from conformance.adapters.base import Reply
 from conformance.adapters.inprocess import InProcessCentral
-from conformance.mbe.driver import CentralLink, MbeDriver
+from conformance.mbe.driver import CentralLink, MbeDriver, Session
 from conformance.mbe.recording import Record, RecordingApplication
+from vsb.clock import FixedClock
 
 DriverFactory = Callable[[], MbeDriver]
 
@@ -51,6 +50,10 @@ class HarnessCentral(InProcessCentral):
     def link(self, hco: str) -> CentralLink:
         """The central application as in-process software of MBE `hco` reaches it."""
         return self.recording.link(hco)
+
+    def session(self, hco: str) -> Session:
+        """What MBE software of `hco` is given to reach this central application."""
+        return Session(hco, link=self.link(hco))
 
     def now(self) -> dt.datetime:
         """The harness's clock."""

@@ -74,6 +74,20 @@ def session_body(session: Session) -> dict[str, Any]:
     }
 
 
+def problem_detail(response: httpx.Response) -> str:
+    """What a refusal says: a problem's `detail` and the fields it names, else the text."""
+    try:
+        problem = response.json()
+    except ValueError:
+        return response.text[:300]
+    detail = problem.get("detail") if isinstance(problem, dict) else None
+    if not isinstance(detail, str):
+        return response.text[:300]
+    errors = [e for e in problem.get("errors", ()) if isinstance(e, dict)]
+    named = "; ".join(f"{e.get('pointer') or '/'}: {e.get('message')}" for e in errors)
+    return detail + (f" ({named})" if named else "")
+
+
 class HttpDriver:
     """An `MbeDriver` that forwards every action to a driver at `url`."""
 
@@ -88,9 +102,9 @@ class HttpDriver:
         except httpx.HTTPError as exc:
             raise DriverError(f"driver {self.url}{PREFIX}{path}: {type(exc).__name__}") from None
         if response.status_code >= 400:
-            detail = response.text[:300]
             raise DriverError(
-                f"driver {self.url}{PREFIX}{path} answered {response.status_code}: {detail}"
+                f"driver {self.url}{PREFIX}{path} answered {response.status_code}: "
+                + problem_detail(response)
             )
         return response.json() if response.content else None
 

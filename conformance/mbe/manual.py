@@ -35,9 +35,7 @@ class ManualDriver:
         self._say(f"set the software's date to {moment.isoformat()}")
 
     def register_patient(self, patient: Patient) -> None:
-        self._say(
-            f"take on patient {patient.first_name} {patient.last_name}, INSZ {patient.insz}"
-        )
+        self._say(f"take on patient {patient.first_name} {patient.last_name}, INSZ {patient.insz}")
 
     def start_begeleiding(self, start: Start) -> None:
         medical = start.medical

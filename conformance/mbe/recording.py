@@ -59,6 +59,9 @@ class RecordingApplication(CentralApplication):
         self.records: list[Record] = []
         self.scripts: list[Script] = []
         self.listeners: list[Callable[[Record], None]] = []
+        self.arrivals: list[Callable[[object], None]] = []
+        """Called with every message before it is answered: a change of the world a scenario
+        wants just as a message arrives (a retroactive correction of the national register)."""
 
     def choose(self, kind: str, requirement: str, pointer: str = "", text: str = "") -> None:
         """Answer the next message of `kind` with a refusal for `requirement`."""
@@ -67,6 +70,8 @@ class RecordingApplication(CentralApplication):
 
     def handle(self, message: object, sender: str | None = None) -> dict[str, Any]:
         """Answer as the reference does (or as the scenario chose) and record the exchange."""
+        for arrival in list(self.arrivals):
+            arrival(message)
         kind = message.get("kind") if isinstance(message, dict) else None
         script = next((s for s in self.scripts if s.kind == kind), None)
         if script is None:
