@@ -105,8 +105,9 @@ def _mbe_parser(directions: Subparsers[argparse.ArgumentParser]) -> None:
     target.add_argument(
         "--wait",
         type=_seconds,
-        default=30.0,
-        help="seconds to wait for a message the software should send (default 30)",
+        default=None,
+        help="seconds to wait for a message the software should send (default 60 with "
+        "--manual, 5 with --driver-url; an in-process driver is not waited for)",
     )
     _common(mbe)
 
@@ -161,7 +162,7 @@ def certify(args: argparse.Namespace) -> int:
         driver=None if central else args.driver,
         driver_url=None if central else args.driver_url,
         manual=False if central else args.manual,
-        wait=30.0 if central else args.wait,
+        wait=None if central else args.wait,
         tags=args.tags,
         requirements=tuple(args.requirement),
         features=args.features,
@@ -173,9 +174,7 @@ def certify(args: argparse.Namespace) -> int:
         print(f"vsb certify {args.direction}: cannot start: {exc}", file=sys.stderr)
         return 2
     verdict = "CONFORMANT" if outcome.exit_code == 0 else "NOT CONFORMANT"
-    print(
-        f"{verdict}: {outcome.passed} passed, {outcome.failed} failed, {outcome.skipped} skipped"
-    )
+    print(f"{verdict}: {outcome.passed} passed, {outcome.failed} failed, {outcome.skipped} skipped")
     print(f"report: {outcome.html}  (also junit.xml, cucumber.json in {args.report})")
     return outcome.exit_code
 

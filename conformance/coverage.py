@@ -1,8 +1,10 @@
 """Which requirement the feature files test, read from their tags.
 
 A requirement is covered by the scenarios under a `Rule:` (or a scenario) tagged with its id.
-The gate (`tests/unit/conformance/test_coverage.py`) holds the suite to the catalogue: every
-requirement that binds the central application and is marked automated has a scenario, and
+Scenarios tagged `@mbe` certify MBE software (direction 2), the others a central application
+(direction 1); each side is counted apart. The gate (`tests/unit/conformance/test_coverage.py`)
+holds the suite to the catalogue: every automated requirement that binds the central
+application has a central scenario, every one that binds MBE software an `@mbe` scenario, and
 every `@REQ-` tag names a requirement of the catalogue.
 """
 
@@ -18,6 +20,8 @@ from pytest_bdd.parser import FeatureParser, ScenarioTemplate
 from vsb.catalogue import Catalogue, Requirement
 
 TAG_PREFIX = "REQ-"
+MBE_TAG = "mbe"
+"""The scenario tag of direction 2: the scenario certifies MBE software."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,8 @@ class ScenarioRef:
     name: str
     line: int
     examples: int
+    mbe: bool = False
+    """Tagged `@mbe`: it certifies MBE software, not a central application."""
 
 
 @dataclass
@@ -39,14 +45,22 @@ class Coverage:
     duplicate_names: list[tuple[str, str]] = field(default_factory=list)
     total: int = 0
 
-    def count(self, requirement: str) -> int:
-        """How many scenarios (outline examples counted) test a requirement."""
-        return sum(s.examples for s in self.scenarios.get(requirement, ()))
+    def count(self, requirement: str, mbe: bool | None = None) -> int:
+        """How many scenarios (outline examples counted) test a requirement: of both
+        directions, or only `@mbe` ones (`mbe=True`) or only central ones (`mbe=False`)."""
+        return sum(
+            s.examples for s in self.scenarios.get(requirement, ()) if mbe is None or s.mbe == mbe
+        )
 
 
 def binds_central(requirement: Requirement) -> bool:
     """Whether a requirement binds the central application and can be tested automatically."""
     return requirement.actor in ("central", "both") and requirement.automated
+
+
+def binds_mbe(requirement: Requirement) -> bool:
+    """Whether a requirement binds MBE software and can be tested automatically."""
+    return requirement.actor in ("mbe", "both") and requirement.automated
 
 
 def _templates(path: Path) -> tuple[list[ScenarioTemplate], list[str]]:
@@ -76,7 +90,8 @@ def read_coverage(folder: Path, catalogue: Catalogue) -> Coverage:
         ]
         for template in templates:
             rows = sum(len(e.examples) for e in template.examples) or 1
-            ref = ScenarioRef(path.name, template.name, template.line_number, rows)
+            mbe = MBE_TAG in template.tags
+            ref = ScenarioRef(path.name, template.name, template.line_number, rows, mbe)
             coverage.total += rows
             for requirement in _requirements(template):
                 if requirement in catalogue:
@@ -87,5 +102,11 @@ def read_coverage(folder: Path, catalogue: Catalogue) -> Coverage:
 
 
 def uncovered(coverage: Coverage, requirements: Iterable[Requirement]) -> list[str]:
-    """The ids of requirements that bind the central application and have no scenario."""
-    return [r.id for r in requirements if binds_central(r) and not coverage.count(r.id)]
+    """The ids of requirements that bind the central application and have no central scenario
+    (one without `@mbe`)."""
+    return [r.id for r in requirements if binds_central(r) and not coverage.count(r.id, mbe=False)]
+
+
+def uncovered_mbe(coverage: Coverage, requirements: Iterable[Requirement]) -> list[str]:
+    """The ids of requirements that bind MBE software and have no `@mbe` scenario."""
+    return [r.id for r in requirements if binds_mbe(r) and not coverage.count(r.id, mbe=True)]

@@ -20,6 +20,7 @@ import pytest
 
 from conformance.adapters.base import CentralUnderTest, Exchange, TargetUnavailable
 from conformance.adapters.inprocess import InProcessCentral, reference_factory
+from conformance.mbe.harness import HarnessCentral
 from conformance.verdicts import Breach
 
 RESULTS = "results.json"
@@ -90,8 +91,8 @@ def make_driver_factory(config: pytest.Config) -> Any:
     if url:
         from conformance.mbe.http_driver import HttpDriver
 
-        timeout = config.getoption("--vsb-timeout")
-        return lambda: HttpDriver(url, timeout=timeout)
+        timeout, wait = config.getoption("--vsb-timeout"), config.getoption("--vsb-wait")
+        return lambda: HttpDriver(url, timeout=timeout, wait=wait)
     if config.getoption("--vsb-manual"):
         from conformance.mbe.manual import ManualDriver
 
@@ -99,6 +100,26 @@ def make_driver_factory(config: pytest.Config) -> Any:
         return lambda: ManualDriver(wait=wait)
     spec = config.getoption("--vsb-driver") or REFERENCE_CLIENT
     return load_factory(spec, "--driver")
+
+
+def serves_harness(config: pytest.Config) -> bool:
+    """Whether the MBE software reaches the harness over HTTP rather than in process: a driver
+    at a URL, a person, or a driver class that acts asynchronously (its `wait` > 0)."""
+    if config.getoption("--vsb-driver-url") or config.getoption("--vsb-manual"):
+        return True
+    spec = config.getoption("--vsb-driver")
+    return bool(spec) and float(getattr(load_factory(spec, "--driver"), "wait", 0) or 0) > 0
+
+
+def make_harness(config: pytest.Config) -> HarnessCentral:
+    """The central application the harness plays for MBE software: served on loopback with
+    the identity rules of `vsb serve` when the software is outside this process (see
+    `serves_harness`), else in process."""
+    if serves_harness(config):
+        from conformance.mbe.served import ServedHarness
+
+        return ServedHarness()
+    return HarnessCentral()
 
 
 # -- the record ------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ class CertifyOptions:
     driver: str | None = None
     driver_url: str | None = None
     manual: bool = False
-    wait: float = 30.0
+    wait: float | None = None
     url: str | None = None
     ca: str | None = None
     cert_dir: str | None = None
@@ -158,11 +158,28 @@ def _check_reachable(url: str, timeout: float) -> None:
         )
 
 
+MANUAL_WAIT = 60.0
+"""Seconds a person gets, by default, to make the software send what a step expects."""
+
+DRIVER_WAIT = 5.0
+"""Seconds, by default, a remote driver's software gets after its action returned (the
+contract says it returns once the software has sent its messages: this is slack only)."""
+
+
+def wait_for(options: CertifyOptions) -> float:
+    """How long a step waits for a message the software should send."""
+    if options.wait is not None:
+        return options.wait
+    return MANUAL_WAIT if options.manual else DRIVER_WAIT
+
+
 def _check_driver(url: str, timeout: float) -> None:
     try:
         response = httpx.get(f"{url.rstrip('/')}/driver", timeout=min(timeout, 5.0))
     except httpx.HTTPError as exc:
-        raise CannotStart(f"--driver-url {url}: driver unreachable ({type(exc).__name__})") from None
+        raise CannotStart(
+            f"--driver-url {url}: driver unreachable ({type(exc).__name__})"
+        ) from None
     if response.status_code != 200:
         raise CannotStart(
             f"--driver-url {url}: GET /driver answered {response.status_code}; the driver "
@@ -204,7 +221,7 @@ def pytest_args(options: CertifyOptions) -> list[str]:
             args.append(f"{flag}={value}")
     if options.manual:
         args += ["--vsb-manual", "-s"]  # a person reads the actions on the terminal
-    args.append(f"--vsb-wait={options.wait}")
+    args.append(f"--vsb-wait={wait_for(options)}")
     if options.progress:
         args.append("--vsb-progress")
     expression = selection(options)
@@ -250,10 +267,9 @@ def run(options: CertifyOptions) -> RunOutcome:
     meta = RunMeta(
         suite_version=suite_version(),
         rulebook=default_rulebook().id,
-        target=options.url
-        or (f"in-process {options.app}" if options.app else "in-process reference application"),
+        target=target_name(options),
         started=started.isoformat(timespec="seconds"),
-        direction="central",
+        direction=options.direction,
         selection=selection(options) or "all",
     )
     html = write_html(results, meta, catalogue, options.report / HTML)

@@ -37,6 +37,11 @@ class DeferredRegistry:
         """Keep the snapshot until the registry is needed."""
         self._pending = snapshot
 
+    @property
+    def inner(self) -> CentralUnderTest:
+        """The system under test itself (load the held-back registry first: `flush`)."""
+        return self._central
+
     def flush(self) -> None:
         """Load the registry held back, if any."""
         if self._pending is not None:

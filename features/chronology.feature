@@ -33,3 +33,15 @@ Feature: Chronology: one message per begeleiding in processing
       When a staff member of zorgkas 380 refuses the message under review because the MBE withdrew it by phone
       And MBE Brugge cancels the stop of An's begeleiding on 2024-04-30
       Then the cancellation is under review at zorgkas 380 for REQ-CH-LATE-WINDOW
+
+    @mbe
+    Scenario: The MBE software holds a change back while a late change of the begeleiding is under review
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason stabilised
+      And the contact person of An's begeleiding becomes Bart Wouters on 2024-03-28
+      And the accident code of An's begeleiding becomes work-accident on 2024-03-28
+      And a staff member of zorgkas 380 accepts the message of An under review on 2024-03-29
+      And the MBE software reads its feed on 2024-03-29
+      Then the MBE software sent no message about An while one was under review
+      And nothing the MBE software sent broke REQ-CH-ONE-IN-PROCESSING

@@ -46,6 +46,17 @@ Feature: Credit notes and corrective invoices
       Then the credit note of An is rejected for REQ-BL-CREDIT-ACCEPTED
       And the invoices of the other members are accepted
 
+    @mbe
+    Scenario: The MBE software credits the accepted forfait of a begeleiding it cancels
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the MBE's billing day was 2024-04-10
+      When An's begeleiding is cancelled on 2024-04-20
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software credited An's accepted invoice for its full amount
+      And nothing the MBE software sent broke REQ-BL-CREDIT-ACCEPTED
+
   @REQ-BL-CREDIT-CHRONOLOGY
   Rule: A corrective invoice comes in a later shipment than its credit note, after the credit note was accepted
 
@@ -74,6 +85,18 @@ Feature: Credit notes and corrective invoices
       When MBE Brugge sends its shipment to zorgkas 380 on 2024-06-10 billing the reduced forfait of An
       Then the line of An is accepted at the reduced tariff
 
+    @mbe
+    Scenario: The MBE software bills nothing else for a begeleiding in the shipment that credits it
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the MBE's billing day was 2024-04-10
+      When An's begeleiding is cancelled on 2024-04-20
+      And the MBE's billing day is 2024-05-10
+      And the MBE's billing day is 2024-06-10
+      Then the MBE software billed nothing else for An in the shipment of its credit note
+      And nothing the MBE software sent broke REQ-BL-CREDIT-CHRONOLOGY
+
   @REQ-BL-REBILL-REJECTED
   Rule: A rejected prestation is billed again, correctly, on a new original invoice, without a credit note
 
@@ -87,3 +110,15 @@ Feature: Credit notes and corrective invoices
       And the line of An was rejected for REQ-BL-TARIFF
       When MBE Brugge sends its shipment to zorgkas 380 on 2024-05-10 billing the full forfait of An
       Then the line of An is accepted at the full tariff
+
+    @mbe
+    Scenario: The MBE software bills a rejected forfait again on a new original invoice, without a credit note
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started begeleidingen for 20 other members of zorgkas 380 on 2024-03-01 that were accepted
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the national register corrects An's affiliation to zorgkas 280 since 2024-01-01 just before the next shipment arrives
+      When the MBE's billing day is 2024-04-10
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software billed An's rejected forfait again to zorgkas 280 on a new original invoice
+      And the MBE software sent no credit note for An

@@ -17,6 +17,15 @@ Feature: Identity and access
       When MBE Nergens requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02
       Then the request is refused for REQ-MBE-KNOWN
 
+    @mbe
+    Scenario: The MBE software sends every message as the recognised MBE it runs as
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason stabilised
+      And the MBE's billing day is 2024-04-10
+      Then every message the MBE software sent names MBE Brugge
+      And nothing the MBE software sent broke REQ-MBE-KNOWN
+
   @REQ-MBE-COT
   Rule: An MBE without a Circle-of-Trust declaration may not exchange data
 
@@ -27,6 +36,15 @@ Feature: Identity and access
       When MBE Proef asks the insurance status of An on 2024-03-02
       Then the query is refused for REQ-MBE-COT
 
+    @mbe
+    Scenario: The MBE software of an MBE with a Circle-of-Trust declaration exchanges all its messages
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason stabilised
+      And the MBE's billing day is 2024-04-10
+      Then nothing the MBE software sent broke REQ-MBE-COT
+      And the central application refused nothing the MBE software sent
+
   @REQ-MBE-CERTIFICATE
   Rule: The MBE a message names is the MBE whose certificate sent it
 
@@ -35,6 +53,15 @@ Feature: Identity and access
       Then the request is refused for REQ-MBE-CERTIFICATE at /mbe
       When MBE Brugge sends that request with its own certificate on 2024-03-02
       Then the request is accepted with a VSB reference
+
+    @mbe
+    Scenario: The MBE software names in every message the MBE whose certificate it holds
+      Given the MBE software under test runs as MBE Gent
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the contact person of An's begeleiding becomes Bart Wouters on 2024-03-05
+      And the MBE's billing day is 2024-04-10
+      Then every message the MBE software sent names MBE Gent
+      And nothing the MBE software sent broke REQ-MBE-CERTIFICATE
 
   @REQ-ID-HCO
   Rule: The MBE's number is a valid HCO number
@@ -48,6 +75,14 @@ Feature: Identity and access
         | problem                 | hco         |
         | has wrong check digits  | 76399984930 |
         | does not start with a 7 | 16319952930 |
+
+    @mbe
+    Scenario: The MBE software names its MBE by its HCO number in every message
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then every message the MBE software sent names MBE Brugge
+      And nothing the MBE software sent broke REQ-ID-HCO
 
   @REQ-CH-REFERENCE
   Rule: Another MBE's VSB reference answers exactly like an unknown one

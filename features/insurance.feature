@@ -75,6 +75,18 @@ Feature: Insurance status
       When MBE Brugge requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02
       Then the request is under review at zorgkas 380 for REQ-INS-CAN-AFFILIATE
 
+    @mbe
+    Scenario: The MBE software waits for the review of a patient who can affiliate, without asking again
+      Given the MBE software under test runs as MBE Brugge
+      And Cas is not affiliated but can affiliate, insured by health insurer 300
+      And the MBE software has taken on Cas
+      When a begeleiding of Cas starts on 2024-03-01, entered in the software on 2024-03-01
+      And the MBE software reads its feed on 2024-03-04
+      And the MBE's billing day is 2024-04-10
+      Then the MBE software's request for Cas went under review at zorgkas 380
+      And the MBE software sent one request about Cas
+      And the MBE software billed nothing for Cas
+
   @REQ-INS-AFFILIATION-TYPES
   Rule: Official and administrative affiliation both open the right to the intervention
 
@@ -115,3 +127,15 @@ Feature: Insurance status
         | when          | start      | verdict                         |
         | on the day of | 2024-03-05 | accepted                        |
         | the day after | 2024-03-06 | refused for REQ-INS-DECEASED    |
+
+  @REQ-INS-MBE-CHECKS-BEFORE-BILLING
+  Rule: MBE software checks the patient's insurance status before it invoices, to bill the right zorgkas
+
+    @mbe
+    Scenario: The MBE software asks An's insurance status before it bills An's zorgkas
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then the MBE software asked the insurance status of An before it billed them
+      And the MBE software billed An's forfait to zorgkas 380

@@ -22,6 +22,17 @@ Feature: Messages and answers
       When MBE Brugge stops An's begeleiding on 2024-04-20 for reason stabilised, sent on 2024-04-21, with intervention count "0"
       Then the stop is refused for REQ-MSG-SCHEMA at /stop/interventions/0/count
 
+    @mbe
+    Scenario: Everything the MBE software sends in the life of a begeleiding fits its schema
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the contact person of An's begeleiding becomes Bart Wouters on 2024-03-05
+      And the accident code of An's begeleiding becomes work-accident on 2024-03-06
+      And An's begeleiding ends on 2024-03-20 because of death at home
+      And the MBE's billing day is 2024-04-10
+      Then every message the MBE software sent fits its schema
+      And nothing the MBE software sent broke REQ-MSG-SCHEMA
+
   @REQ-MSG-ANSWER
   Rule: Every message gets exactly one answer, replying to it with one outcome
 

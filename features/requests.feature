@@ -22,6 +22,20 @@ Feature: Requests for intervention
         | 30   | 2024-03-31 | accepted                                             |
         | 31   | 2024-04-01 | refused for REQ-RQ-DEADLINE at /begeleiding/startDate |
 
+    @mbe
+    Scenario Outline: The MBE software requests a begeleiding entered <when> within 30 days of its start
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2024-03-01, entered in the software on <entered>
+      And the MBE software runs on 2024-04-05
+      Then the MBE software sent a request of type new for An starting 2024-03-01
+      And the request for An arrived within the request deadline
+
+      Examples:
+        | when                      | entered    |
+        | on its start date         | 2024-03-01 |
+        | on the 30th day after it  | 2024-03-31 |
+
   @REQ-RQ-START-NOT-FUTURE
   Rule: The start date is not after the day the request arrives
 
@@ -33,6 +47,17 @@ Feature: Requests for intervention
         | when             | start      | verdict                             |
         | on the same day  | 2024-03-10 | accepted                            |
         | the day after    | 2024-03-11 | refused for REQ-RQ-START-NOT-FUTURE |
+
+    @mbe
+    Scenario: The MBE software requests a prescription entered ahead of its date no earlier than that date
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2024-03-15, entered in the software on 2024-03-10
+      And the MBE software runs on 2024-03-15
+      Then the MBE software sent a request of type new for An starting 2024-03-15
+      And the request for An arrived on or after its start date
+      And the request for An arrived within the request deadline
+      And nothing the MBE software sent broke REQ-RQ-START-NOT-FUTURE
 
   @REQ-RQ-REFERENCE
   Rule: An accepted request gets a unique VSB reference
@@ -60,6 +85,15 @@ Feature: Requests for intervention
       When MBE Gent requests a new begeleiding for An starting 2024-04-01, sent on 2024-04-02
       Then the request is accepted
 
+    @mbe
+    Scenario: The MBE software requests a restart, not a new begeleiding, for a patient it accompanied before
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason stabilised
+      And a begeleiding of An starts on 2024-04-02, entered in the software on 2024-04-02
+      Then the MBE software sent a request of type restart for An starting 2024-04-02
+      And the central application refused nothing the MBE software sent
+
   @REQ-RQ-TYPE-RESTART
   Rule: A restart needs an earlier, stopped begeleiding of the patient at the same MBE
 
@@ -79,6 +113,16 @@ Feature: Requests for intervention
       When MBE Gent requests a restart of the begeleiding of An starting 2024-04-01, sent on 2024-04-02
       Then the request is refused for REQ-RQ-TYPE-RESTART
 
+    @mbe
+    Scenario: The MBE software requests a new begeleiding for a patient only another MBE accompanied
+      Given the MBE software under test runs as MBE Brugge
+      And An has an accepted begeleiding at MBE Gent starting 2024-03-01
+      And An's begeleiding at MBE Gent was stopped on 2024-03-20
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2024-04-02, entered in the software on 2024-04-02
+      Then the MBE software sent a request of type new for An starting 2024-04-02
+      And the central application refused nothing the MBE software sent
+
   @REQ-RQ-ONE-OPEN
   Rule: A patient has at most one open begeleiding; the other MBE must stop first
 
@@ -92,6 +136,15 @@ Feature: Requests for intervention
       And An's begeleiding at MBE Gent was stopped on 2024-03-09
       When MBE Brugge requests a new begeleiding for An starting 2024-03-10, sent on 2024-03-10
       Then the request is accepted
+
+    @mbe
+    Scenario: The MBE software reports the end of a begeleiding before it requests the next one
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason hospital admission
+      And a begeleiding of An starts on 2024-04-02, entered in the software on 2024-04-02
+      Then the MBE software sent the stop of An's begeleiding before its next request
+      And nothing the MBE software sent broke REQ-RQ-ONE-OPEN
 
   @REQ-RQ-OVERLAP
   Rule: A begeleiding does not start before the stop of an earlier one of the patient
@@ -107,6 +160,17 @@ Feature: Requests for intervention
         | the day after | 2024-03-21 | accepted                   |
         | on the day    | 2024-03-20 | accepted                   |
         | the day before | 2024-03-19 | refused for REQ-RQ-OVERLAP |
+
+    @mbe
+    Scenario: The MBE software takes a patient over on the day the other MBE stopped
+      Given the MBE software under test runs as MBE Brugge
+      And An has an accepted begeleiding at MBE Gent starting 2024-03-01
+      And An's begeleiding at MBE Gent was stopped on 2024-03-20
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2024-03-20, entered in the software on 2024-03-21
+      Then the MBE software sent a request of type new for An starting 2024-03-20
+      And nothing the MBE software sent broke REQ-RQ-OVERLAP
+      And the central application refused nothing the MBE software sent
 
   @REQ-RQ-CODELIST
   Rule: Diagnosis, referral, origin and accident code come from the rulebook's code lists
@@ -124,12 +188,43 @@ Feature: Requests for intervention
         | accident code | traffic-jam    | refused for REQ-RQ-CODELIST at /begeleiding/accidentCode      |
         | accident code | work-accident  | accepted                                                        |
 
+    @mbe
+    Scenario Outline: The MBE software sends the <field> entered, from the code list
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2024-03-01 with <field> "<code>", entered in the software on 2024-03-01
+      Then the request the MBE software sent for An has <field> "<code>"
+      And nothing the MBE software sent broke REQ-RQ-CODELIST
+
+      Examples:
+        | field         | code            |
+        | diagnosis     | dementia        |
+        | referral      | patient-family  |
+        | origin        | assisted-living |
+        | accident code | work-accident   |
+
   @REQ-ID-INSZ
   Rule: The patient's INSZ is a valid national register or BIS number
 
     Scenario: A request with an INSZ whose check digits are wrong is refused
       When MBE Brugge requests a new begeleiding for An starting 2024-03-01, sent on 2024-03-02, with INSZ "85073003329"
       Then the request is refused for REQ-ID-INSZ at /insz
+
+    @mbe
+    Scenario Outline: The MBE software sends a patient's <number> with its check digits
+      Given the MBE software under test runs as MBE Brugge
+      And <given>
+      And Bo is affiliated with zorgkas 180 since 2024-01-01
+      And the MBE software started a begeleiding for Bo on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then every INSZ the MBE software sent is a valid national register or BIS number
+      And the MBE software billed Bo's forfait to zorgkas 180
+      And nothing the MBE software sent broke REQ-ID-INSZ
+
+      Examples:
+        | number                   | given                                    |
+        | national register number | Bo has a national register number        |
+        | BIS number               | Bo has a BIS number                      |
 
   @REQ-ID-RIZIV
   Rule: The GP's RIZIV number is a valid care-provider number of a physician
@@ -142,3 +237,11 @@ Feature: Requests for intervention
         | riziv       | verdict                                                       |
         | 11234578003 | accepted                                                      |
         | 11234599003 | refused for REQ-ID-RIZIV at /begeleiding/medical/gp/riziv   |
+
+    @mbe
+    Scenario: The MBE software sends the GP's RIZIV number as entered
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2024-03-01 with GP RIZIV number "11234578003", entered in the software on 2024-03-01
+      Then the request the MBE software sent for An has GP RIZIV number "11234578003"
+      And nothing the MBE software sent broke REQ-ID-RIZIV

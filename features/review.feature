@@ -66,3 +66,43 @@ Feature: Review by the staff of the zorgkas
       Given Dirk is not affiliated but can affiliate and has no known health insurer
       When MBE Brugge requests a new begeleiding for Dirk starting 2024-03-01, sent on 2024-03-02
       Then the request is under review at the rulebook's default review zorgkas for REQ-INS-CAN-AFFILIATE
+
+  @REQ-RV-MBE-ACTS-ON-DECISION
+  Rule: MBE software reads the final decision on a message under review from its feed and acts on it
+
+    @mbe
+    Scenario: The MBE software bills a begeleiding under the VSB reference of the final decision that accepted it
+      Given the MBE software under test runs as MBE Brugge
+      And Cas is not affiliated but can affiliate, insured by health insurer 300
+      And the MBE software has taken on Cas
+      When a begeleiding of Cas starts on 2024-03-01, entered in the software on 2024-03-01
+      And Cas affiliates with zorgkas 380 with effect from 2024-01-01
+      And a staff member of zorgkas 380 accepts the message of Cas under review on 2024-03-05
+      And the MBE software reads its feed on 2024-03-06
+      And the MBE's billing day is 2024-04-10
+      Then the MBE software billed Cas's forfait to zorgkas 380
+      And every invoice the MBE software sent for Cas names the VSB reference of the begeleiding
+
+    @mbe
+    Scenario: The MBE software bills nothing for a begeleiding whose request the zorgkas refused
+      Given the MBE software under test runs as MBE Brugge
+      And Cas is not affiliated but can affiliate, insured by health insurer 300
+      And the MBE software has taken on Cas
+      When a begeleiding of Cas starts on 2024-03-01, entered in the software on 2024-03-01
+      And a staff member of zorgkas 380 refuses the message of Cas under review on 2024-03-05
+      And the MBE software reads its feed on 2024-03-06
+      And Cas affiliates with zorgkas 380 with effect from 2024-01-01
+      And the MBE's billing day is 2024-04-10
+      Then the MBE software billed nothing for Cas
+      And the MBE software sent one request about Cas
+
+    @mbe
+    Scenario: The MBE software sends the change it held back once the final decision came
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason stabilised
+      And the contact person of An's begeleiding becomes Bart Wouters on 2024-03-28
+      And the accident code of An's begeleiding becomes work-accident on 2024-03-28
+      And a staff member of zorgkas 380 accepts the message of An under review on 2024-03-29
+      And the MBE software reads its feed on 2024-03-29
+      Then the MBE software changed the accident code of An's begeleiding to work-accident after the decision

@@ -21,6 +21,16 @@ Feature: Shipments and their B, F and R errors
       And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
       Then the shipment is refused as a whole for REQ-BL-SCHEMA at /invoices/0/lines/0/amount
 
+    @mbe
+    Scenario: The shipment the MBE software sends fits its schema
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then every shipment the MBE software sent fits its schema
+      And the MBE software billed An's forfait to zorgkas 380
+      And nothing the MBE software sent broke REQ-BL-SCHEMA
+
   @REQ-BL-HEADER
   Rule: The totals in the shipment header match its content
 
@@ -44,6 +54,18 @@ Feature: Shipments and their B, F and R errors
       And MBE Proef sends its shipment to zorgkas 380 on 2024-04-10
       Then the shipment is refused as a whole for REQ-MBE-COT
 
+    @mbe
+    Scenario: The MBE software's shipment header names the MBE, the zorgkas and the day, and its totals add up
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the MBE software started a begeleiding for Bert on 2024-03-15 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then the MBE software's shipment to zorgkas 380 on 2024-04-10 names MBE Brugge and that day as its send date
+      And the totals of every shipment the MBE software sent match its invoices
+      And nothing the MBE software sent broke REQ-BL-HEADER
+
   @REQ-BL-FIRST-MONTH
   Rule: Zorgkassen accept shipments from February 2024 on
 
@@ -57,6 +79,16 @@ Feature: Shipments and their B, F and R errors
         | sent       | what                    | verdict                                   |
         | 2024-01-31 | refused, January 2024   | refused as a whole for REQ-BL-FIRST-MONTH |
         | 2024-02-01 | taken, February 2024    | in processing with every line accepted    |
+
+    @mbe
+    Scenario: The MBE software bills nothing before February 2024, then bills the forfait
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-01-05 that was accepted
+      When the MBE's billing day is 2024-01-20
+      And the MBE's billing day is 2024-02-10
+      Then the MBE software sent no shipment before 2024-02-01
+      And the MBE software billed An's forfait to zorgkas 380
 
   @REQ-BL-ONE-PER-MONTH
   Rule: An MBE sends a zorgkas at most one shipment a calendar month; a refused one does not count
@@ -85,6 +117,26 @@ Feature: Shipments and their B, F and R errors
       When MBE Brugge sends its shipment to zorgkas 380 on 2024-04-20 billing the full forfait of An
       Then the shipment is in processing with every line accepted
 
+    @mbe
+    Scenario: The MBE software sends each zorgkas one shipment a month, however often it bills
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And Cas is affiliated with zorgkas 180 since 2024-01-01
+      And Dirk is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the MBE software started a begeleiding for Bert on 2024-03-15 that was accepted
+      And the MBE software started a begeleiding for Cas on 2024-03-20 that was accepted
+      And the MBE software has taken on Dirk
+      When the MBE's billing day is 2024-04-10
+      And a begeleiding of Dirk starts on 2024-04-15, entered in the software on 2024-04-15
+      And the MBE's billing day is 2024-04-25
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software sent zorgkas 380 one shipment in April 2024
+      And the MBE software sent zorgkas 180 one shipment in April 2024
+      And the MBE software sent zorgkas 380 one shipment in May 2024
+      And the MBE software billed Dirk's forfait to zorgkas 380
+
   @REQ-BL-NO-REQUEST
   Rule: An invoice names the VSB reference of an accepted request of the patient at this MBE
 
@@ -97,6 +149,15 @@ Feature: Shipments and their B, F and R errors
       And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
       Then the invoice of An is rejected for REQ-BL-NO-REQUEST
       And the invoices of the other members are accepted
+
+    @mbe
+    Scenario: The MBE software bills a begeleiding under the VSB reference its request got
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then every invoice the MBE software sent for An names the VSB reference of the begeleiding
+      And nothing the MBE software sent broke REQ-BL-NO-REQUEST
 
   @REQ-BL-MEMBER
   Rule: The patient is a member of the billed zorgkas on the prestation date
@@ -117,6 +178,16 @@ Feature: Shipments and their B, F and R errors
         | 380     | the line of An is accepted at the full tariff    |
         | 180     | the invoice of An is rejected for REQ-BL-MEMBER  |
 
+    @mbe
+    Scenario: The MBE software bills the zorgkas An was a member of on the start date, not on the billing day
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 from 2024-01-01 until 2024-12-31
+      And An is affiliated with zorgkas 180 since 2025-01-01
+      And the MBE software started a begeleiding for An on 2024-12-20 that was accepted
+      When the MBE's billing day is 2025-01-10
+      Then the MBE software billed An's forfait to zorgkas 380
+      And nothing the MBE software sent broke REQ-BL-MEMBER
+
   @REQ-BL-TRANSITION
   Rule: A begeleiding started before 1 January 2024 is billed to the health insurer, not to a zorgkas
 
@@ -129,6 +200,16 @@ Feature: Shipments and their B, F and R errors
       And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
       Then the invoice of An is rejected for REQ-BL-TRANSITION
       And the invoices of the other members are accepted
+
+    @mbe
+    Scenario: The MBE software bills a begeleiding started in 2023 to the health insurer, not to a zorgkas
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2023-01-01
+      And the MBE software has taken on An
+      When a begeleiding of An starts on 2023-12-15, entered in the software on 2024-01-05
+      And the MBE's billing day is 2024-02-10
+      Then the MBE software billed nothing for An
+      And the MBE software billed An to the health insurer
 
   @REQ-BL-AFTER-DEATH
   Rule: A deceased patient is billed in a shipment sent at most 2 months after the death
@@ -149,6 +230,21 @@ Feature: Shipments and their B, F and R errors
         | 2024-05-15 | in time, the last day        | the line of An is accepted at the full tariff        |
         | 2024-05-16 | too late, the day after      | the invoice of An is rejected for REQ-BL-AFTER-DEATH |
 
+    @mbe
+    Scenario Outline: An died on 2024-03-15; the MBE software's first billing day after it <when>
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And An died on 2024-03-15
+      When An's begeleiding ends on 2024-03-15 because of death at home
+      And the MBE's billing day is <day>
+      Then <verdict>
+
+      Examples:
+        | when                            | day        | verdict                                             |
+        | is the last day of the 2 months | 2024-05-15 | the MBE software billed An's forfait to zorgkas 380 |
+        | comes a day too late            | 2024-05-16 | the MBE software billed nothing for An              |
+
   @REQ-BL-INVOICE-UNIQUE
   Rule: An MBE uses an invoice number once
 
@@ -166,6 +262,20 @@ Feature: Shipments and their B, F and R errors
       Then the invoice of Bert is rejected for REQ-BL-INVOICE-UNIQUE
       And the invoices of the other members are accepted
 
+    @mbe
+    Scenario: The MBE software numbers every invoice once, month after month
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the MBE's billing day was 2024-04-10
+      And the MBE software has taken on Bert
+      When a begeleiding of Bert starts on 2024-04-15, entered in the software on 2024-04-15
+      And the MBE's billing day is 2024-05-10
+      Then every invoice number the MBE software sent is used once
+      And the MBE software billed Bert's forfait to zorgkas 380
+      And nothing the MBE software sent broke REQ-BL-INVOICE-UNIQUE
+
   @REQ-BL-CODE
   Rule: A prestation line carries a prestation code of the rulebook
 
@@ -178,6 +288,15 @@ Feature: Shipments and their B, F and R errors
       And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
       Then the line of An is rejected for REQ-BL-CODE
       And the invoices of the other members are accepted
+
+    @mbe
+    Scenario: The MBE software bills the forfait under a prestation code of the rulebook
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then every line the MBE software billed carries the code of the full or the reduced forfait
+      And nothing the MBE software sent broke REQ-BL-CODE
 
   @REQ-BL-TARIFF
   Rule: A line bills the MBE's tariff for its code on the prestation date
@@ -197,6 +316,19 @@ Feature: Shipments and their B, F and R errors
         | 2024-10-31 | the line of An is accepted at the full tariff  |
         | 2024-11-01 | the line of An is rejected for REQ-BL-TARIFF   |
 
+    @mbe
+    Scenario Outline: The MBE software bills a begeleiding starting <start> at the tariff in force on its start date
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on <start> that was accepted
+      When the MBE's billing day is 2024-11-20
+      Then the MBE software billed An's forfait at MBE Brugge's full tariff in force on <start>
+
+      Examples:
+        | start      |
+        | 2024-10-31 |
+        | 2024-11-01 |
+
   @REQ-BL-DATE
   Rule: The prestation date is the start date of the begeleiding
 
@@ -209,6 +341,14 @@ Feature: Shipments and their B, F and R errors
       And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
       Then the line of An is rejected for REQ-BL-DATE
       And the invoices of the other members are accepted
+
+    @mbe
+    Scenario: The MBE software dates the forfait on the start date of the begeleiding
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then the prestation date of An's forfait is 2024-03-01
 
   @REQ-BL-ONE-FORFAIT
   Rule: One forfait per begeleiding
@@ -235,6 +375,17 @@ Feature: Shipments and their B, F and R errors
       Then line 1 of An is accepted at the full tariff
       And line 2 of An is rejected for REQ-BL-ONE-FORFAIT
 
+    @mbe
+    Scenario: The MBE software bills a begeleiding's forfait once, however many billing days pass
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      And the MBE's billing day is 2024-05-10
+      And An's begeleiding ends on 2024-05-20 for reason stabilised
+      And the MBE's billing day is 2024-06-10
+      Then the MBE software billed An's forfait once
+
   @REQ-BL-NO-PERSONAL-SHARE
   Rule: An invoice holds no personal share
 
@@ -247,3 +398,38 @@ Feature: Shipments and their B, F and R errors
       And MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10
       Then the line of An is rejected for REQ-BL-NO-PERSONAL-SHARE
       And the invoices of the other members are accepted
+
+    @mbe
+    Scenario: The MBE software bills no personal share
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When the MBE's billing day is 2024-04-10
+      Then every line the MBE software billed has no personal share
+
+  @REQ-BL-NOT-UNDER-REVIEW
+  Rule: MBE software bills nothing for a begeleiding while its request or a message of it is under review
+
+    @mbe
+    Scenario: The MBE software bills nothing while a late change is under review, and bills once it was decided
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-03-20 for reason stabilised
+      And the contact person of An's begeleiding becomes Bart Wouters on 2024-03-28
+      And the MBE's billing day is 2024-04-10
+      Then the MBE software billed nothing for An
+      When a staff member of zorgkas 380 accepts the message of An under review on 2024-04-12
+      And the MBE software reads its feed on 2024-04-12
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software billed An's forfait to zorgkas 380
+
+    @mbe
+    Scenario: The MBE software bills nothing while the request is under review
+      Given the MBE software under test runs as MBE Brugge
+      And Cas is not affiliated but can affiliate, insured by health insurer 300
+      And the MBE software has taken on Cas
+      When a begeleiding of Cas starts on 2024-03-01, entered in the software on 2024-03-01
+      And Cas affiliates with zorgkas 380 with effect from 2024-01-01
+      And the MBE's billing day is 2024-04-10
+      Then the MBE software billed nothing for Cas

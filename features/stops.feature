@@ -26,6 +26,15 @@ Feature: Stops
       When MBE Brugge stops An's begeleiding on 2024-04-20 for reason stabilised, sent on 2024-04-21, without non-billing reason, place of death and medical report
       Then the stop is accepted
 
+    @mbe
+    Scenario: The MBE software reports the end of a begeleiding with everything a stop carries
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-04-20 for reason stabilised
+      Then the stop the MBE software sent for An is dated 2024-04-20, for reason stabilised
+      And the stop the MBE software sent for An reports the interventions and first-line contacts of the ending
+      And nothing the MBE software sent broke REQ-ST-REQUIRED-DATA
+
   @REQ-ST-CODELIST
   Rule: Stop codes come from the rulebook's code lists, and each type is counted once
 
@@ -44,6 +53,20 @@ Feature: Stops
       When MBE Brugge stops An's begeleiding on 2024-04-20 for reason stabilised, sent on 2024-04-21, with the first-line contact listed twice
       Then the stop is refused for REQ-ST-CODELIST at /stop/firstLineContacts/1
 
+    @mbe
+    Scenario: The MBE software counts each intervention type once, however the MBE entered it
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-04-20 for reason stabilised, after these interventions
+        | type          | count |
+        | home-visit    | 4     |
+        | phone-contact | 2     |
+        | home-visit    | 1     |
+      Then the stop the MBE software sent for An counts 5 interventions of type home-visit
+      And the stop the MBE software sent for An counts 2 interventions of type phone-contact
+      And the stop the MBE software sent for An reports the interventions and first-line contacts of the ending
+      And nothing the MBE software sent broke REQ-ST-CODELIST
+
   @REQ-ST-DATE
   Rule: The stop date is not before the start and not after the day the stop arrives
 
@@ -58,6 +81,14 @@ Feature: Stops
         | on the start             | 2024-03-01 | accepted                              |
         | the day after it is sent | 2024-03-11 | refused for REQ-ST-DATE at /stop/date |
 
+    @mbe
+    Scenario: The MBE software dates a stop entered two days late on the day the begeleiding ended
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-04-20 for reason hospital admission, entered in the software on 2024-04-22
+      Then the stop the MBE software sent for An is dated 2024-04-20, for reason hospital admission
+      And nothing the MBE software sent broke REQ-ST-DATE
+
   @REQ-ST-DEATH-PLACE
   Rule: A stop because of death names the place of death, and only such a stop does
 
@@ -71,6 +102,19 @@ Feature: Stops
       When MBE Brugge stops An's begeleiding on 2024-04-20 for reason hospital-admission, sent on 2024-04-21, with place of death "hospital"
       Then the stop is refused for REQ-ST-DEATH-PLACE at /stop/placeOfDeath
 
+    @mbe
+    Scenario Outline: A stop the MBE software sends <case>
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-04-20 <ending>
+      Then the stop the MBE software sent for An says <says>
+      And the central application refused nothing the MBE software sent
+
+      Examples:
+        | case                                          | ending                        | says                                        |
+        | because of death names the place of death     | because of death at home      | death at home                               |
+        | for a hospital admission names no such place  | for reason hospital admission | hospital admission without a place of death |
+
   @REQ-ST-ONCE
   Rule: A begeleiding is stopped once; to stop it again, cancel the stop first
 
@@ -82,6 +126,16 @@ Feature: Stops
       When MBE Brugge cancels the stop of An's begeleiding on 2024-04-23
       And MBE Brugge stops An's begeleiding on 2024-04-22 because of death at hospital, sent on 2024-04-23
       Then the stop is accepted
+
+    @mbe
+    Scenario: The MBE software reports the end of a begeleiding once
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      When An's begeleiding ends on 2024-04-20 because of death at home
+      And the MBE software reads its feed on 2024-04-21
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software sent one stop about An
+      And nothing the MBE software sent broke REQ-ST-ONCE
 
   @REQ-CS-STOPPED
   Rule: Cancelling a stop needs a stopped begeleiding and no other begeleiding of the patient since
@@ -97,3 +151,15 @@ Feature: Stops
       And An has an accepted begeleiding at MBE Gent starting 2024-04-20
       When MBE Brugge cancels the stop of An's begeleiding on 2024-04-22
       Then the cancellation is refused for REQ-CS-STOPPED
+
+    @mbe
+    Scenario: The MBE software leaves the stop alone once another MBE took the patient over
+      Given the MBE software under test runs as MBE Brugge
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And An's begeleiding ended on 2024-04-20 for reason other mbe
+      And An has an accepted begeleiding at MBE Gent starting 2024-04-20
+      When the MBE software reads its feed on 2024-04-25
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software sent no cancellation of the stop about An
+      And the MBE software billed An's forfait to zorgkas 380
+      And nothing the MBE software sent broke REQ-CS-STOPPED

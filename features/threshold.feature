@@ -43,3 +43,20 @@ Feature: The 5 % threshold of non-blocking errors
         | lines | share  | others | what                             | shipment                                 |
         | 40    | 5 %    | 38     | the whole shipment is refused    | refused as a whole for REQ-BL-THRESHOLD  |
         | 41    | 4.88 % | 39     | only the two faults are rejected | in processing                            |
+
+  @REQ-BL-RESEND-REFUSED
+  Rule: MBE software bills what a shipment refused as a whole held again, in a later shipment
+
+    @mbe
+    Scenario: The MBE software bills the forfaits of a shipment refused at 5 % again the next month
+      Given the MBE software under test runs as MBE Brugge
+      And An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And the MBE software started a begeleiding for An on 2024-03-01 that was accepted
+      And the MBE software started a begeleiding for Bert on 2024-03-15 that was accepted
+      And the central application will refuse the next shipment for REQ-BL-THRESHOLD
+      When the MBE's billing day is 2024-04-10
+      And the MBE's billing day is 2024-05-10
+      Then the MBE software billed An's forfait again, unchanged, after the shipment refused as a whole
+      And the MBE software billed Bert's forfait again, unchanged, after the shipment refused as a whole
+      And the MBE software sent zorgkas 380 one shipment in May 2024

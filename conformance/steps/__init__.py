@@ -16,4 +16,8 @@ STEP_MODULES = [
     "conformance.steps.billing_settlements",
     "conformance.steps.billing_review",
     "conformance.steps.billing_payment",
+    "conformance.steps.mbe_actions",
+    "conformance.steps.mbe_central",
+    "conformance.steps.mbe_checks",
+    "conformance.steps.mbe_billing_checks",
 ]

@@ -13,7 +13,7 @@ import pytest
 
 from conformance.adapters.base import CentralUnderTest
 from conformance.mbe.harness import DriverFactory, HarnessCentral
-from conformance.plugin import make_central, make_driver_factory
+from conformance.plugin import make_central, make_driver_factory, make_harness
 from conformance.steps import STEP_MODULES
 from conformance.world import World
 
@@ -32,9 +32,10 @@ def central(pytestconfig: pytest.Config) -> Iterator[CentralUnderTest]:
 
 
 @pytest.fixture(scope="session")
-def harness() -> Iterator[HarnessCentral]:
-    """The central application the harness plays for MBE software under test."""
-    system = HarnessCentral()
+def harness(pytestconfig: pytest.Config) -> Iterator[HarnessCentral]:
+    """The central application the harness plays for MBE software under test (served on
+    loopback when the software runs outside this process)."""
+    system = make_harness(pytestconfig)
     yield system
     system.close()
 

@@ -60,7 +60,7 @@ def test_one_requirement_runs_only_its_scenarios(tmp_path: Path) -> None:
     ("options", "named"),
     [
         (("--requirement", "REQ-NOT-A-RULE"), "REQ-NOT-A-RULE"),
-        (("--tags", "REQ-BL-NO-PAPER"), "no scenario matches"),
+        (("--tags", "REQ-BL-NO-PAPER"), "no central scenario matches"),
         (("--app", "no_such_module:make"), "--app"),
         (("--url", "http://127.0.0.1:9", "--ca", "."), "unreachable"),
         (("--url", "http://127.0.0.1:9"), "--ca"),

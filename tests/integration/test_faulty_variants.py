@@ -16,10 +16,12 @@ from tests.faulty.variants import BROKEN
 CERTIFY = [sys.executable, "-c", "import sys; from vsb.cli import main; sys.exit(main())"]
 
 
-def certify(report: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    """`vsb certify central` in a process of its own, from the repository root."""
+def certify(
+    report: Path, *options: str, direction: str = "central"
+) -> subprocess.CompletedProcess[str]:
+    """`vsb certify central` (or `mbe`) in a process of its own, from the repository root."""
     return subprocess.run(
-        [*CERTIFY, "certify", "central", "--quiet", "--report", str(report), *options],
+        [*CERTIFY, "certify", direction, "--quiet", "--report", str(report), *options],
         cwd=ROOT,
         capture_output=True,
         text=True,
