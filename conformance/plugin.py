@@ -298,8 +298,8 @@ class Recorder:
     # pytest hooks ----------------------------------------------------------------------------
 
     @pytest.hookimpl
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
-        self.total = len(items)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.total = len(session.items)  # after the selection (-m) deselected the rest
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

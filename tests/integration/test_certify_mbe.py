@@ -54,3 +54,18 @@ def test_a_faulty_mbe_client_fails_a_scenario_of_the_requirement_it_breaks(
     tagged = {r for s in failed for r in s["requirements"]}
     assert requirement in tagged, f"{client}: failed scenarios test {sorted(tagged)}"
     assert "NOT CONFORMANT" in (tmp_path / "report.html").read_text("utf-8")
+
+
+def test_a_manual_run_without_a_person_ends_with_a_timeout_verdict_per_scenario(
+    tmp_path: Path,
+) -> None:
+    run = certify(
+        tmp_path, "--manual", "--wait", "1", "--requirement", "REQ-RQ-DEADLINE", direction="mbe"
+    )
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert ">>> ACTION: start a begeleiding for INSZ" in run.stdout
+    scenarios = _results(tmp_path)
+    assert scenarios and {s["status"] for s in scenarios} == {"failed"}
+    for scenario in scenarios:
+        assert "within 1 s (timeout)" in scenario["error"]["got"], scenario["error"]
+        assert scenario["error"]["requirement"] == "REQ-RQ-DEADLINE"
