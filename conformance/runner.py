@@ -29,6 +29,9 @@ from vsb.rulebook import default_rulebook
 JUNIT = "junit.xml"
 CUCUMBER = "cucumber.json"
 HTML = "report.html"
+TRANSCRIPT = "transcript.jsonl"
+SOFTWARE_ACTOR = "MBE software "
+"""How the harness names the candidate in the transcript of direction 2."""
 
 
 class CannotStart(RuntimeError):
@@ -243,6 +246,26 @@ def target_name(options: CertifyOptions) -> str:
     return f"in-process {options.app}" if options.app else "in-process reference application"
 
 
+def write_transcript(results: dict[str, Any], path: Path) -> int:
+    """Everything the candidate MBE software sent, with the answer it got, one JSON line per
+    message, in run order, with the scenario and step it belonged to. Returns the count."""
+    lines = []
+    for scenario in results["scenarios"]:
+        for step in scenario["steps"]:
+            for exchange in step["exchanges"]:
+                if not str(exchange["actor"]).startswith(SOFTWARE_ACTOR):
+                    continue
+                entry = {
+                    "scenario": scenario["name"],
+                    "requirements": scenario["requirements"],
+                    "step": f"{step['keyword']} {step['text']}",
+                    **exchange,
+                }
+                lines.append(json.dumps(entry, ensure_ascii=False, default=str))
+    path.write_text("".join(f"{line}\n" for line in lines), "utf-8")
+    return len(lines)
+
+
 def run(options: CertifyOptions) -> RunOutcome:
     """Run the suite and write junit.xml, cucumber.json, results.json and report.html.
 
@@ -273,6 +296,8 @@ def run(options: CertifyOptions) -> RunOutcome:
         selection=selection(options) or "all",
     )
     html = write_html(results, meta, catalogue, options.report / HTML)
+    if options.direction == "mbe":
+        write_transcript(results, options.report / TRANSCRIPT)
     counts = {s: 0 for s in ("passed", "failed", "skipped")}
     for scenario in results["scenarios"]:
         counts[scenario["status"] if scenario["status"] in counts else "skipped"] += 1

@@ -33,8 +33,11 @@ def _mbe_scenarios() -> int:
 def test_the_reference_mbe_client_passes_every_mbe_scenario(tmp_path: Path) -> None:
     run = certify(tmp_path, direction="mbe")
     assert run.returncode == 0, run.stdout + run.stderr
-    for name in ("junit.xml", "cucumber.json", "report.html"):
+    for name in ("junit.xml", "cucumber.json", "report.html", "transcript.jsonl"):
         assert (tmp_path / name).is_file(), name
+    sent = [json.loads(line) for line in (tmp_path / "transcript.jsonl").read_text().splitlines()]
+    assert sent and all(e["actor"].startswith("MBE software") for e in sent)
+    assert {"request", "stop", "shipment"} <= {e["sent"].get("kind") for e in sent}
     scenarios = _results(tmp_path)
     assert {s["status"] for s in scenarios} == {"passed"}
     assert all(MBE_TAG in s["tags"] for s in scenarios)
