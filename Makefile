@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Schemathesis with every check, positive and negative data and every phase against a fresh
+# `vsb serve` (test control behind a token): at least 10,000 cases; prints the cases, the server
+# errors and the responses that contradict the OpenAPI document (exit 1 unless 0 and 0).
+FUZZ_EXAMPLES ?= 500
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --max-examples $(FUZZ_EXAMPLES) --min-cases 10000 --out out/fuzz
 
 clean:
 	rm -rf $(VENV) build *.egg-info

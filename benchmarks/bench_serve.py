@@ -43,8 +43,9 @@ START = dt.date(2024, 3, 1)
 
 
 @contextmanager
-def service(folder: Path) -> Iterator[str]:
-    """`vsb serve` on a free port; yields its base URL."""
+def service(folder: Path, *options: str) -> Iterator[str]:
+    """`vsb serve` on a free port (the rate limit off: one MBE drives all the load, with
+    `options` added); yields its base URL."""
     log = folder / "serve.log"
     command = [
         sys.executable,
@@ -62,6 +63,9 @@ def service(folder: Path) -> Iterator[str]:
         "--no-access-log",
         "--log-level",
         "warning",
+        "--rate-limit",
+        "0",
+        *options,
     ]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=sink)
@@ -90,8 +94,8 @@ def _address(log: Path, process: subprocess.Popen[bytes]) -> str:
     raise RuntimeError("vsb serve did not start")
 
 
-def _registry_body() -> dict[str, Any]:
-    snapshot = synthetic_registry(PATIENTS)
+def _registry_body(patients: int = PATIENTS) -> dict[str, Any]:
+    snapshot = synthetic_registry(patients)
     return {
         "persons": [
             {

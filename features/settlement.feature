@@ -3,7 +3,8 @@ Feature: Review of lines, signing, settlement and payment
   stop of the begeleiding gave a reason for non-billing) waits under review for staff of the
   patient's zorgkas, who approve or refuse it. When every line is decided, a staff member signs
   the shipment: the MBE gets the signed settlement and the zorgkas a payment order, due 42 days
-  (6 weeks) after the signing.
+  (6 weeks) after the signing. Another staff member than the one who signed the shipment or
+  decided one of its lines records the payment (separation of duties, a rulebook policy).
 
   Background:
     Given MBE Brugge with HCO number 76311284930 is recognised with a Circle-of-Trust declaration
@@ -84,3 +85,34 @@ Feature: Review of lines, signing, settlement and payment
         | start      | sent       | signed     | due        |
         | 2024-03-01 | 2024-04-10 | 2024-04-12 | 2024-05-24 |
         | 2024-12-02 | 2024-12-10 | 2024-12-20 | 2025-01-31 |
+
+  @REQ-BL-SEPARATION-OF-DUTIES
+  Rule: The staff member who signed a shipment or decided one of its lines does not record its payment
+
+    Scenario: The staff member who signed the shipment cannot record its payment
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-10 billing the full forfait of An
+      When staff of zorgkas 380 sign the shipment of MBE Brugge on 2024-04-12
+      And the staff member who signed the shipment records its payment on 2024-04-20
+      Then recording the payment is refused for REQ-BL-SEPARATION-OF-DUTIES
+      And the payment order is not paid
+
+    Scenario: The staff member who decided a line of the shipment cannot record its payment
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And MBE Brugge reported a reason for non-billing when it stopped An's begeleiding on 2024-03-20
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-10 billing the full forfait of An
+      When staff of zorgkas 380 approve the line of An
+      And another staff member of zorgkas 380 signs the shipment of MBE Brugge on 2024-04-12
+      And the staff member who decided the line of An records its payment on 2024-04-20
+      Then recording the payment is refused for REQ-BL-SEPARATION-OF-DUTIES
+      And the payment order is not paid
+
+    Scenario: Another staff member records the payment of a signed shipment
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-04-10 billing the full forfait of An
+      When staff of zorgkas 380 sign the shipment of MBE Brugge on 2024-04-12
+      And another staff member of zorgkas 380 records the payment on 2024-04-20
+      Then the payment order is paid on 2024-04-20

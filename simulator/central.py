@@ -80,9 +80,9 @@ class CentralPort(Protocol):
         ...
 
     def record_payment(
-        self, order_id: str, zorgkas: int, paid_on: dt.date, at: dt.datetime
+        self, order_id: str, zorgkas: int, staff: str, paid_on: dt.date, at: dt.datetime
     ) -> dict[str, Any]:
-        """Record that the zorgkas paid a payment order."""
+        """Record that the zorgkas paid a payment order; `staff` is who records it."""
         ...
 
     @property
@@ -182,9 +182,9 @@ class InProcessCentral:
         return signed
 
     def record_payment(
-        self, order_id: str, zorgkas: int, paid_on: dt.date, at: dt.datetime
+        self, order_id: str, zorgkas: int, staff: str, paid_on: dt.date, at: dt.datetime
     ) -> dict[str, Any]:
         """Record a payment at `at`."""
         self._at(at)
-        order: dict[str, Any] = self._billing.record_payment(order_id, zorgkas, paid_on)
+        order: dict[str, Any] = self._billing.record_payment(order_id, zorgkas, paid_on, staff)
         return order

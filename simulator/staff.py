@@ -1,6 +1,11 @@
 """Zorgkas staff: each working day they pay the payment orders due, work the review queue and
 the billing queue, and sign decided shipments.
 
+Who does a duty follows the rulebook's separation of duties (REQ-BL-SEPARATION-OF-DUTIES): a
+payment is recorded by the first team member who neither signed the shipment nor decided one of
+its lines, or, when the team is too small for that, by the zorgkas's payments desk (outside the
+team the scenario models; the task's time still counts for the team).
+
 One process per zorgkas. At the start of a working day it reads the queues (the backlog sample
 of that day), hands items in order to whichever staff member is free first, and stops taking
 work that would run past the end of the day. Work that arrives during the day waits for the
@@ -20,6 +25,8 @@ from simulator.central import Decision
 from simulator.distributions import span, triangle
 from simulator.model import Process, Simulation
 from simulator.scenario import Staff
+from vsb.billing.duties import Duty, separated_from
+from vsb.rulebook import rulebook_for
 
 __all__ = ["staff_process"]
 
@@ -47,6 +54,30 @@ class _Day:
         return True
 
 
+class _Hands:
+    """Who did which duty on each settlement not yet paid, and the payments planned."""
+
+    def __init__(self, kas: int, cfg: Staff) -> None:
+        self.kas, self.count = kas, cfg.count
+        self.done: dict[str, dict[str, set[str]]] = {}  # settlement -> staff -> duties
+        self.settlement: dict[str, str] = {}  # payment order -> its settlement
+        self.payments: dict[str, int] = {}  # payment order -> the day it will be paid
+
+    def pick(self, settlement_id: str, duty: Duty, drawn: int, day: dt.date) -> str:
+        """Staff member `drawn` (1..count), or the next one the rulebook lets do `duty`."""
+        apart = separated_from(rulebook_for(day), duty)
+        done = self.done.get(settlement_id, {})
+        for step in range(self.count):
+            name = f"staff-{self.kas}-{(drawn - 1 + step) % self.count + 1:02d}"
+            if not done.get(name, set()) & apart:
+                return name
+        return f"staff-{self.kas}-{'payments' if duty == 'pay' else duty}-desk"
+
+    def did(self, settlement_id: str, name: str, duty: Duty) -> None:
+        """Note that `name` did `duty` on a settlement."""
+        self.done.setdefault(settlement_id, {}).setdefault(name, set()).add(duty)
+
+
 def _next_start(now: float, sim: Simulation, cfg: Staff) -> float:
     day = int(now)
     while True:
@@ -62,24 +93,28 @@ def staff_process(sim: Simulation, kas: int) -> Process:
     cfg = sim.scenario.staff[kas]
     rng = sim.streams(f"staff/{kas}")
     pay_rng = sim.streams(f"staff/{kas}/payments")
-    payments: dict[str, int] = {}  # payment order -> the day it will be paid
+    hands = _Hands(kas, cfg)
     while True:
         yield sim.wait_until(_next_start(sim.env.now, sim, cfg))
         day = _Day(sim, kas, sim.env.now, int(sim.env.now) + cfg.hours[1] / 24, cfg.count)
         if sim.port.billing:
-            _pay(sim, kas, cfg, pay_rng, day, payments)  # first: the term runs
+            _pay(sim, kas, cfg, pay_rng, day, hands)  # first: the term runs
         _plan_reviews(sim, kas, cfg, rng, day)
         if sim.port.billing:
-            _plan_lines(sim, kas, cfg, rng, day)
-            _plan_signatures(sim, kas, cfg, rng, day, payments)
+            _plan_lines(sim, kas, cfg, rng, day, hands)
+            _plan_signatures(sim, kas, cfg, rng, day, hands)
         sim.tally.staff_day(kas, cfg.count * (cfg.hours[1] - cfg.hours[0]))
         for finish, _, action in sorted(day.tasks):
             yield sim.wait_until(finish)
             action()
 
 
+def _drawn(rng: random.Random, cfg: Staff) -> int:
+    return rng.randint(1, cfg.count)
+
+
 def _staff_name(kas: int, rng: random.Random, cfg: Staff) -> str:
-    return f"staff-{kas}-{rng.randint(1, cfg.count):02d}"
+    return f"staff-{kas}-{_drawn(rng, cfg):02d}"
 
 
 def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day) -> None:
@@ -99,17 +134,20 @@ def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day
             return
 
 
-def _plan_lines(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day) -> None:
+def _plan_lines(
+    sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day, hands: _Hands
+) -> None:
     queue = sim.port.billing_queue(kas, sim.moment())
     sim.tally.backlog(kas, "lines", len(queue), sim.today())
     for item in queue:
         accept = rng.random() < cfg.accept_share
-        name = _staff_name(kas, rng, cfg)
+        name = hands.pick(item.settlement_id, "decide-line", _drawn(rng, cfg), sim.today())
 
         def decide(item: Any = item, accept: bool = accept, name: str = name) -> None:
             outcome: Decision = "accepted" if accept else "refused"
             reason = "" if accept else "the MBE confirmed the begeleiding is not to be billed"
             sim.port.decide_line(item.id, kas, name, outcome, reason, sim.moment())
+            hands.did(item.settlement_id, name, "decide-line")
             sim.tally.line_decided(kas, outcome)
 
         if not day.take("lineReviews", triangle(rng, cfg.line_review_minutes), decide):
@@ -117,10 +155,10 @@ def _plan_lines(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: 
 
 
 def _plan_signatures(
-    sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day, payments: dict[str, int]
+    sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day, hands: _Hands
 ) -> None:
     for settlement_id in sim.port.unsigned_shipments(kas, sim.moment()):
-        name = _staff_name(kas, rng, cfg)
+        name = hands.pick(settlement_id, "sign", _drawn(rng, cfg), sim.today())
         pay_after = round(span(rng, cfg.pay_days))
 
         def sign(
@@ -130,7 +168,9 @@ def _plan_signatures(
             sim.recorder.write("settlements", sim.moment(), settlement)
             sim.recorder.write("payment-orders", sim.moment(), order)
             term = (dt.date.fromisoformat(order["dueDate"]) - sim.today()).days
-            payments[order["orderId"]] = int(sim.env.now) + min(pay_after, term)
+            hands.did(settlement_id, name, "sign")
+            hands.settlement[order["orderId"]] = settlement_id
+            hands.payments[order["orderId"]] = int(sim.env.now) + min(pay_after, term)
             sim.tally.signed(settlement, order, sim.shipments.get(settlement_id, {}))
 
         if not day.take("signatures", triangle(rng, cfg.sign_minutes), sign):
@@ -143,19 +183,23 @@ def _pay(
     cfg: Staff,
     rng: random.Random,
     day: _Day,
-    payments: dict[str, int],
+    hands: _Hands,
 ) -> None:
     """Pay the payment orders due today (a task each: the transfer in the zorgkas's books)."""
     today = int(sim.env.now)
+    payments = hands.payments
     for order_id, due in sorted(payments.items(), key=lambda item: (item[1], item[0])):
         if due > today:
             continue
+        settlement_id = hands.settlement[order_id]
+        name = hands.pick(settlement_id, "pay", 1, sim.today())
 
-        def pay(order_id: str = order_id) -> None:
-            order = sim.port.record_payment(order_id, kas, sim.today(), sim.moment())
+        def pay(order_id: str = order_id, name: str = name) -> None:
+            order = sim.port.record_payment(order_id, kas, name, sim.today(), sim.moment())
             sim.recorder.write("payment-orders", sim.moment(), order)
             sim.tally.paid(order)
 
         if not day.take("payments", triangle(rng, cfg.pay_minutes), pay):
             return
-        del payments[order_id]
+        del payments[order_id], hands.settlement[order_id]
+        hands.done.pop(settlement_id, None)

@@ -24,6 +24,8 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
 
+from vsb._schema_budget import closed_object, current_budget
+
 __all__ = [
     "FORMATS",
     "NOTES",
@@ -119,8 +121,12 @@ def _pattern(
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-Validator = validators.extend(Draft202012Validator, validators={"pattern": _pattern})
-"""Draft 2020-12 with ECMA-262 `pattern` anchoring: what every schema means."""
+Validator = validators.extend(
+    Draft202012Validator,
+    validators={"pattern": _pattern, "additionalProperties": closed_object},
+)
+"""Draft 2020-12 with ECMA-262 `pattern` anchoring: what every schema means (and a short
+message for unexpected members, which `vsb.schemas` words one by one)."""
 
 
 # --- the compiler -----------------------------------------------------------------------------
@@ -506,7 +512,8 @@ def explainer(inlined: dict[str, Any]) -> Callable[..., Any]:
     """Return a factory of `Validator`s for `inlined` whose `items` skip the valid items.
 
     An invalid shipment of 50,000 invoices is explained by descending only into the invoices
-    the compiled check refuses; the errors are the same, since a valid item yields none.
+    the compiled check refuses; the errors are the same, since a valid item yields none. Under
+    an exhausted `Budget` the refused items are only counted.
     """
     checks = _item_checks(inlined)
 
@@ -518,8 +525,13 @@ def explainer(inlined: dict[str, Any]) -> Callable[..., Any]:
             yield from _ITEMS(validator, items, instance, schema)
         elif isinstance(instance, list):
             valid = entry[1]
+            spent = current_budget()
             for index, item in enumerate(instance):
-                if not valid(item):
+                if valid(item):
+                    continue
+                if spent is not None and spent.exhausted:
+                    spent.skipped += 1  # counted, not examined: the list is full
+                else:
                     yield from validator.descend(instance=item, schema=items, path=index)
 
     extended = validators.extend(Validator, validators={"items": items})

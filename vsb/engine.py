@@ -6,19 +6,27 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from vsb import jsontext
 from vsb.answers import Error, Verdict, answer_document, reply_id
 from vsb.billing import ledger
 from vsb.billing import staff as billing
 from vsb.billing.checks import BillingError
-from vsb.billing.shipments import process_shipment, refused_settlement
+from vsb.billing.shipments import (
+    CheckedShipment,
+    check_shipment,
+    process_shipment,
+    refused_settlement,
+    store_checked,
+)
 from vsb.changes import CancelGuard, process_change
 from vsb.clock import Clock, SystemClock
 from vsb.context import Context, parse_date
 from vsb.identifiers import InvalidIdentifier, validate_hco
-from vsb.insurance import insurance_status
+from vsb.insurance import insurance_status, query_errors
 from vsb.mbes import load_mbes
 from vsb.membership import load_registry
 from vsb.requests import process_request
@@ -28,6 +36,16 @@ from vsb.schemas import load_schemas
 from vsb.store import Store
 
 CHANGE_KINDS = ("cancel-request", "admin-change", "stop", "cancel-stop")
+
+
+@dataclass(frozen=True)
+class PreparedShipment:
+    """A shipment checked outside the engine's lock (`prepare_shipment`), ready for `handle`."""
+
+    message: dict[str, Any]
+    body: str
+    digest: str
+    checked: CheckedShipment
 
 
 class CentralApplication:
@@ -69,11 +87,18 @@ class CentralApplication:
         """The rulebook in force today."""
         return rulebook_for(self.clock.now().date())
 
-    def handle(self, message: object, sender: str | None = None) -> dict[str, Any]:
+    def handle(
+        self,
+        message: object,
+        sender: str | None = None,
+        prepared: PreparedShipment | None = None,
+    ) -> dict[str, Any]:
         """Process one message from MBE software and return its answer.
 
         `sender` is the HCO number the transport authenticated (certificate); in-process
         callers may leave it out, and the message's own `mbe` is then taken as the sender.
+        `prepared` is this shipment checked by `prepare_shipment` against the current state
+        (the caller answers for that): only storing it is left.
         """
         mbe, message_id = _identity(message)
         if sender is not None and mbe is not None and sender != mbe:
@@ -82,18 +107,22 @@ class CentralApplication:
             return self._document(
                 Verdict.refused(_certificate_error(mbe, sender)), reply_id(message_id)
             )
+        if prepared is not None and prepared.message is not message:
+            prepared = None
         try:
-            body = json.dumps(message, sort_keys=True, default=str)
+            body = (
+                prepared.body if prepared else jsontext.dumps(message, sort_keys=True, default=str)
+            )
         except (TypeError, ValueError):
             error = Error("REQ-MSG-SCHEMA", "", "the message is not a JSON object with text keys")
             return self._document(Verdict.refused(error), reply_id(message_id))
-        digest = hashlib.sha256(body.encode()).hexdigest()
+        digest = prepared.digest if prepared else hashlib.sha256(body.encode()).hexdigest()
         if mbe is not None and message_id is not None:
             recorded = self.store.recorded_message(mbe, message_id)
             if recorded is not None:
                 return self._repeat(recorded, message_id, digest)
         with self.store.transaction():
-            answer = self._answer(message, sender)
+            answer = self._answer(message, sender, prepared)
             if mbe is not None and message_id is not None:
                 kind = message.get("kind") if isinstance(message, dict) else None
                 self.store.record_message(
@@ -115,9 +144,11 @@ class CentralApplication:
         )
         return self._document(verdict, message_id)
 
-    def _answer(self, message: object, sender: str | None) -> dict[str, Any]:
+    def _answer(
+        self, message: object, sender: str | None, prepared: PreparedShipment | None = None
+    ) -> dict[str, Any]:
         if isinstance(message, dict) and message.get("kind") == "shipment":
-            return self._shipment(message, sender)
+            return self._shipment(message, sender, prepared)
         name, violations = self.schemas.validate_message(message)
         message_id = reply_id(_identity(message)[1])
         if violations:
@@ -129,16 +160,27 @@ class CentralApplication:
         if sender_error is not None:
             return self._document(Verdict.refused(sender_error), message_id)
         if message["kind"] == "insurance-status-query":
-            status = insurance_status(self.store, message["insz"], parse_date(message["date"]))
-            return status.answer(message_id)
+            return self._status_answer(message, message_id)
         verdict = self._verdict(ctx, message)
         if verdict.review is not None:
             open_review(ctx, verdict.review, message, self.clock.now().isoformat())
         return self._document(verdict, message_id)
 
-    def _shipment(self, message: dict[str, Any], sender: str | None) -> dict[str, Any]:
+    def _status_answer(self, query: dict[str, Any], message_id: str) -> dict[str, Any]:
+        errors = query_errors(query)
+        if errors:  # refused as every other message is: an answer naming the field
+            return self._document(Verdict.refused(*errors), message_id)
+        status = insurance_status(self.store, query["insz"], parse_date(query["date"]))
+        return status.answer(message_id)
+
+    def _shipment(
+        self, message: dict[str, Any], sender: str | None, prepared: PreparedShipment | None
+    ) -> dict[str, Any]:
         settlement_id = f"S-{self.store.next_value('settlement'):09d}"
         issued_at = self.clock.now().isoformat()
+        if prepared is not None and prepared.checked.today == self.clock.now().date():
+            ctx = Context(self.store, self.rulebook(), prepared.checked.today, message["mbe"])
+            return store_checked(ctx, message, prepared.checked, settlement_id, issued_at)
         violations = self.schemas.validate("shipment", message)
         if violations:
             errors = [BillingError("B", "REQ-BL-SCHEMA", v.pointer, v.message) for v in violations]
@@ -151,6 +193,24 @@ class CentralApplication:
             )
             return refused_settlement(self.rulebook(), message, settlement_id, issued_at, [error])
         return process_shipment(ctx, message, settlement_id, issued_at)
+
+    def prepare_shipment(
+        self, message: dict[str, Any], sender: str, store: Store
+    ) -> PreparedShipment | None:
+        """Check a shipment against `store` (a read-only snapshot of this application's
+        state) without writing: the long part of `handle`, done where no lock is held. None
+        when `handle` answers quickly anyway: a repeat, or a schema or sender refusal."""
+        mbe, message_id = _identity(message)
+        if mbe != sender or message_id is None or not self.schemas.is_valid("shipment", message):
+            return None
+        if store.recorded_message(mbe, message_id) is not None:
+            return None
+        ctx = Context(store, self.rulebook(), self.clock.now().date(), mbe)
+        if self._sender_error(ctx, sender) is not None:
+            return None
+        body = jsontext.dumps(message, sort_keys=True, default=str)
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        return PreparedShipment(message, body, digest, check_shipment(ctx, message))
 
     def _verdict(self, ctx: Context, message: dict[str, Any]) -> Verdict:
         if message["kind"] == "request":
@@ -168,7 +228,7 @@ class CentralApplication:
                 "/mbe",
                 f"the message names MBE {ctx.mbe} but was sent with the certificate of {sender}",
             )
-        row = self.store.mbe(ctx.mbe)
+        row = ctx.store.mbe(ctx.mbe)
         if row is None:
             return Error("REQ-MBE-KNOWN", "/mbe", f"{ctx.mbe} is not a recognised MBE")
         if not row["cot"]:
@@ -263,10 +323,15 @@ class CentralApplication:
         """The payment orders of a zorgkas."""
         return billing.payment_orders(self._staff_context(), zorgkas, unpaid_only)
 
-    def record_payment(self, order_id: str, zorgkas: int, paid_on: dt.date) -> dict[str, Any]:
-        """Record that a zorgkas paid a payment order."""
+    def record_payment(
+        self, order_id: str, zorgkas: int, paid_on: dt.date, staff_id: str
+    ) -> dict[str, Any]:
+        """Record that a zorgkas paid a payment order; `staff_id` is who records it (the
+        rulebook may keep that apart from signing, REQ-BL-SEPARATION-OF-DUTIES)."""
         with self.store.transaction():
-            return billing.record_payment(self._staff_context(), order_id, zorgkas, paid_on)
+            return billing.record_payment(
+                self._staff_context(), order_id, zorgkas, paid_on, staff_id
+            )
 
     def status(self, insz: str, day: dt.date, in_reply_to: str = "lookup") -> dict[str, Any]:
         """The insurance status of a person, as an insurance-status answer."""

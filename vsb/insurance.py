@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vsb.answers import Error
+from vsb.identifiers import InvalidIdentifier, check_insz
 from vsb.store import Store, chunks
 
 Status = Literal["affiliated", "can-affiliate", "cannot-affiliate", "unknown-person"]
@@ -46,6 +48,16 @@ class InsuranceStatus:
         if self.death_date is not None:
             document["deathDate"] = self.death_date.isoformat()
         return document
+
+
+def query_errors(query: dict[str, Any]) -> list[Error]:
+    """Why an insurance-status query cannot be answered: an INSZ with wrong check digits
+    (REQ-ID-INSZ, as for a request) is a typo to correct, not a person the register lacks."""
+    try:
+        check_insz(query["insz"])
+    except InvalidIdentifier as exc:
+        return [Error("REQ-ID-INSZ", "/insz", str(exc))]
+    return []
 
 
 def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:

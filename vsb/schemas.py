@@ -12,6 +12,7 @@ explains the failures, descending only into the array items that check refuses.
 from __future__ import annotations
 
 import copy
+import heapq
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match
 from referencing import Registry, Resource
 
+from vsb._schema_budget import Budget, budget
 from vsb._schema_fast import NOTES as _NOTES
 from vsb._schema_fast import explainer as _explainer
 from vsb._schema_fast import fast_check as _fast_check
@@ -30,6 +32,7 @@ from vsb._schema_fast import format_checker as _format_checker
 
 __all__ = [
     "INBOUND_KINDS",
+    "MAX_VIOLATIONS",
     "SCHEMA_BASE_URI",
     "MessageSchemas",
     "SchemaFileError",
@@ -55,6 +58,11 @@ INBOUND_KINDS = (
 )
 """The kinds an MBE may send; `validate_message` accepts only these."""
 
+MAX_VIOLATIONS = 1000
+"""The most violations a validation lists. When there are more, one last violation (keyword
+`max-errors`, pointer "") says how many were left out: those found after the limit, and one for
+each invalid array item past it, which is counted but not examined."""
+
 _SUFFIX = ".schema.json"
 _MAX_SHOWN = 60
 
@@ -70,7 +78,8 @@ class SchemaViolation:
     pointer: str
     """JSON pointer into the message; "" for the message as a whole."""
     keyword: str
-    """The JSON Schema keyword that failed, e.g. `required`, `pattern`, `format`."""
+    """The JSON Schema keyword that failed, e.g. `required`, `pattern`, `format`; `max-errors`
+    for the last violation of a list cut at `MAX_VIOLATIONS`."""
     message: str
     """Names the field and the rule in plain English."""
 
@@ -105,14 +114,18 @@ class MessageSchemas:
         self.names: tuple[str, ...] = tuple(sorted(self._validators))
         self._kinds = {_kind_of(name, documents[name]): name for name in self.names}
 
-    def validate(self, name: str, instance: object) -> tuple[SchemaViolation, ...]:
-        """Check `instance` against schema `name`; () when valid, else sorted violations.
+    def validate(
+        self, name: str, instance: object, limit: int = MAX_VIOLATIONS
+    ) -> tuple[SchemaViolation, ...]:
+        """Check `instance` against schema `name`; () when valid, else at most `limit` sorted
+        violations and, when there were more, a last one saying how many (see MAX_VIOLATIONS).
 
         Raises KeyError if `name` is not one of `names`.
         """
         if self._checks[name](instance):
             return ()
-        return _violations(self._validators[name].iter_errors(instance))
+        with budget(limit) as spent:
+            return _violations(self._validators[name].iter_errors(instance), spent)
 
     def is_valid(self, name: str, instance: object) -> bool:
         """Tell whether `instance` satisfies schema `name`, without describing why not.
@@ -230,29 +243,59 @@ def _inline(node: Any, resolver: Any, depth: int) -> Any:
 # --- violations -------------------------------------------------------------------------------
 
 
-def _violations(errors: Iterable[ValidationError]) -> tuple[SchemaViolation, ...]:
-    """Turn jsonschema errors into unique violations sorted by pointer, keyword and message."""
-    found = {violation for error in errors for violation in _describe(error)}
-    return tuple(sorted(found, key=lambda v: (v.pointer, v.keyword, v.message)))
+def _violations(
+    errors: Iterable[ValidationError], spent: Budget | None = None
+) -> tuple[SchemaViolation, ...]:
+    """Turn jsonschema errors into unique violations sorted by pointer, keyword and message,
+    at most `spent.limit` of them, then a last one counting the rest (see MAX_VIOLATIONS)."""
+    spent = spent or Budget(MAX_VIOLATIONS)
+    found: set[SchemaViolation] = set()
+    left_out = 0
+    for error in errors:
+        room = spent.limit - len(found)
+        if room <= 0:  # counted, not worded
+            left_out += _quantity(error)
+            continue
+        described, more = _describe(error, room)
+        found.update(described)
+        left_out += more
+        spent.exhausted = len(found) >= spent.limit
+    listed = sorted(found, key=lambda v: (v.pointer, v.keyword, v.message))
+    left_out += spent.skipped
+    if left_out:
+        listed.append(_left_out(spent.limit, left_out))
+    return tuple(listed)
 
 
-def _describe(error: ValidationError) -> list[SchemaViolation]:
-    """Describe one jsonschema error as violations (one per missing or unexpected property)."""
+def _left_out(limit: int, count: int) -> SchemaViolation:
+    """The last violation of a list cut at `limit`: how many more there are."""
+    text = (
+        f"(message): at least {count:,} more violations are not listed (the first {limit:,} "
+        "are; past them, each invalid array item counts once) (max-errors)"
+    )
+    return SchemaViolation("", "max-errors", text)
+
+
+def _describe(
+    error: ValidationError, room: int = MAX_VIOLATIONS
+) -> tuple[list[SchemaViolation], int]:
+    """Describe one jsonschema error as violations (one per missing or unexpected property),
+    at most `room` of them, and the number left out."""
     if error.validator in ("anyOf", "oneOf"):
-        return _describe_alternatives(error)
+        return _describe_alternatives(error), 0
     pointer = _pointer(error.absolute_path)
     if error.validator == "required":
-        return [_missing(pointer, name) for name in _missing_names(error)]
-    if error.validator == "additionalProperties":
-        return _unexpected(pointer, error)
-    return [SchemaViolation(pointer, str(error.validator), _message(pointer, error))]
+        return [_missing(pointer, name) for name in _missing_names(error)], 0
+    if _closed(error):
+        return _unexpected(pointer, error, room), max(0, _unexpected_count(error) - room)
+    return [SchemaViolation(pointer, str(error.validator), _message(pointer, error))], 0
 
 
 def _describe_alternatives(error: ValidationError) -> list[SchemaViolation]:
     """Report the most relevant failure of an anyOf/oneOf rather than "matches none"."""
     best = best_match([error])
     if best is not error and best is not None:
-        return _describe(best)
+        return _describe(best)[0]
     pointer = _pointer(error.absolute_path)
     if error.context and all(sub.validator == "required" for sub in error.context):
         names = ", ".join(repr(n) for sub in error.context for n in sub.validator_value)
@@ -280,13 +323,38 @@ def _missing(pointer: str, name: str) -> SchemaViolation:
     return SchemaViolation(pointer, "required", text)
 
 
-def _unexpected(pointer: str, error: ValidationError) -> list[SchemaViolation]:
-    """Describe each unexpected property, pointing at the property itself."""
-    allowed = list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+def _quantity(error: ValidationError) -> int:
+    """How many violations `_describe` would make of an error, without wording them."""
+    if error.validator == "required":
+        return max(1, len(_missing_names(error)))
+    return _unexpected_count(error) if _closed(error) else 1
+
+
+def _closed(error: ValidationError) -> bool:
+    """Whether the error is `additionalProperties: false` (one violation per member)."""
+    return error.validator == "additionalProperties" and error.validator_value is False
+
+
+def _allowed(error: ValidationError) -> list[str]:
+    """The members the object of an additionalProperties error may have."""
+    return list(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
+
+
+def _unexpected_count(error: ValidationError) -> int:
+    """How many unexpected members the object of an additionalProperties error has."""
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    allowed = set(_allowed(error))
+    return max(1, sum(1 for name in instance if name not in allowed))
+
+
+def _unexpected(pointer: str, error: ValidationError, room: int) -> list[SchemaViolation]:
+    """Describe each unexpected property (the first `room` by name), pointing at the property
+    itself."""
+    allowed = _allowed(error)
     instance = error.instance if isinstance(error.instance, dict) else {}
     shown = ", ".join(allowed) or "none"
     result = []
-    for name in sorted(set(instance) - set(allowed)):
+    for name in heapq.nsmallest(room, set(instance) - set(allowed)):
         where = f"{pointer}/{_escape(name)}"
         text = (
             f"{where}: unexpected property {name!r} (additionalProperties: false; "

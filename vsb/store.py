@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vsb import jsontext
+
 if TYPE_CHECKING:
     from vsb.mbes import Mbe
     from vsb.membership import RegistrySnapshot
@@ -107,6 +109,25 @@ class Store:
         self.db.executescript(SCHEMA)
         self._depth = 0
         self._mbes: dict[str, sqlite3.Row | None] = {}
+
+    @classmethod
+    def reader(cls, path: str | Path) -> Store:
+        """A read-only view of the file store at `path` on a connection of its own: what
+        another thread reads while the owner writes (WAL: each read transaction sees one
+        committed state). Its queries are the store's; any write fails.
+        """
+        store = cls.__new__(cls)
+        store.path = str(path)
+        store.db = sqlite3.connect(
+            f"{Path(path).resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        store.db.row_factory = sqlite3.Row
+        store._depth = 0
+        store._mbes = {}
+        return store
 
     def close(self) -> None:
         """Close the database."""
@@ -249,7 +270,7 @@ class Store:
         """Keep a message with its one answer."""
         self.db.execute(
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?)",
-            (mbe, message_id, kind, digest, received_at, body, json.dumps(answer)),
+            (mbe, message_id, kind, digest, received_at, body, jsontext.dumps(answer)),
         )
 
     # -- begeleidingen ----------------------------------------------------------------------

@@ -3,9 +3,10 @@
 A story is JSON Lines; each line is one step with the moment it happens (`at`) and one of
 `send` (a message from MBE software, a shipment included), `decide` (a staff decision on the
 message with that `messageId`), `sign` (zorgkas staff sign the shipment sent with that
-`messageId`), `pay` (the zorgkas pays the payment order of that shipment) or `note` (text to
-print). A step may carry `expect`: the outcome and, for a
-refusal or review, the requirement id; `vsb run` reports every step that does not meet it.
+`messageId`), `pay` (a staff member records that the zorgkas paid the payment order of that
+shipment; by the rulebook's separation of duties not its signer) or `note` (text to print).
+A step may carry `expect`: the outcome and, for a refusal or review, the requirement id;
+`vsb run` reports every step that does not meet it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class StepResult:
 _REQUIRED = {
     "decide": ("zorgkas", "staff", "messageId", "outcome"),
     "sign": ("zorgkas", "staff", "messageId"),
-    "pay": ("zorgkas", "messageId"),
+    "pay": ("zorgkas", "staff", "messageId"),
 }
 
 
@@ -169,7 +170,7 @@ def _act(
         answers[f"order:{order['messageId']}"] = payment
         return settlement, f"signature of {order['messageId']}"
     payment = answers[f"order:{order['messageId']}"]
-    paid = app.record_payment(payment["orderId"], order["zorgkas"], clock_day(app))
+    paid = app.record_payment(payment["orderId"], order["zorgkas"], clock_day(app), order["staff"])
     return paid, f"payment of {order['messageId']}"
 
 

@@ -8,13 +8,15 @@ issues a certificate with the test CA (`ca.pem` and `ca.key`), so scenarios may 
 Answers come back as they are: a 4xx problem is a normal `Reply` that the steps judge. Only a
 target that cannot be reached, does not answer in time or answers something other than JSON
 raises `TargetUnavailable`; so does a test-control call that is not answered 2xx (the target
-has no test control, or refused the scenario's data).
+has no test control, or refused the scenario's data). A target whose test control needs a token
+(`vsb serve --test-control-token`) gets `$VSB_TEST_CONTROL_TOKEN` on every test-control call.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,10 @@ class HttpCentral:
         cert_dir: str | None,
         audience: str = "vsb-central",
         timeout: float = 10.0,
+        control_token: str | None = None,
     ) -> None:
+        token = control_token or os.environ.get("VSB_TEST_CONTROL_TOKEN")
+        self._control = f"Bearer {token}" if token else None
         self.target = url
         self.transcript = Transcript()
         self.audience = audience
@@ -120,8 +125,11 @@ class HttpCentral:
         body: Any = None,
         identity: ClientIdentity | None = None,
         params: dict[str, Any] | None = None,
+        authorization: str | None = None,
     ) -> Reply:
         headers = identity.headers(self.audience) if identity else {}
+        if authorization:
+            headers["Authorization"] = authorization
         content = None
         if body is not None:
             content = json.dumps(body).encode()
@@ -148,7 +156,7 @@ class HttpCentral:
         return Reply(response.status_code, answer)
 
     def _setup(self, method: str, path: str, body: Any) -> Reply:
-        reply = self._call(method, path, body)
+        reply = self._call(method, path, body, authorization=self._control)
         if not 200 <= reply.status < 300:
             detail = reply.field("detail") or reply.field("title") or str(reply.body)[:200]
             raise TargetUnavailable(

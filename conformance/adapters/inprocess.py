@@ -155,7 +155,7 @@ class InProcessCentral:
             _who(zorgkas, staff),
             "record payment",
             sent,
-            lambda: self.app.record_payment(order_id, zorgkas, paid_on),
+            lambda: self.app.record_payment(order_id, zorgkas, paid_on, staff),
         )
 
     def close(self) -> None:

@@ -91,8 +91,15 @@ def _next(world: World, counter: str) -> int:
 
 
 def staff_of(zorgkas: int) -> str:
-    """The staff identity under which the suite acts for a zorgkas."""
+    """The staff identity under which the suite acts for a zorgkas (decides lines, signs)."""
     return f"kas{zorgkas}-conformance"
+
+
+def colleague_of(zorgkas: int) -> str:
+    """Another staff member of the zorgkas: who records payments, or signs when the scenario
+    says another staff member does (the rulebook keeps duties apart,
+    REQ-BL-SEPARATION-OF-DUTIES)."""
+    return f"kas{zorgkas}-colleague"
 
 
 # -- composing invoices --------------------------------------------------------------------------

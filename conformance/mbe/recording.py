@@ -21,7 +21,7 @@ from typing import Any
 from vsb.answers import Error, Verdict, reply_id
 from vsb.billing.checks import BillingError
 from vsb.billing.shipments import refused_settlement
-from vsb.engine import CentralApplication
+from vsb.engine import CentralApplication, PreparedShipment
 
 
 @dataclass(frozen=True)
@@ -68,14 +68,19 @@ class RecordingApplication(CentralApplication):
         reason = text or f"the scenario refuses this {kind} for {requirement}"
         self.scripts.append(Script(kind, requirement, pointer, reason))
 
-    def handle(self, message: object, sender: str | None = None) -> dict[str, Any]:
+    def handle(
+        self,
+        message: object,
+        sender: str | None = None,
+        prepared: PreparedShipment | None = None,
+    ) -> dict[str, Any]:
         """Answer as the reference does (or as the scenario chose) and record the exchange."""
         for arrival in list(self.arrivals):
             arrival(message)
         kind = message.get("kind") if isinstance(message, dict) else None
         script = next((s for s in self.scripts if s.kind == kind), None)
         if script is None:
-            answer = super().handle(message, sender)
+            answer = super().handle(message, sender, prepared)
         else:
             self.scripts.remove(script)
             answer = self._scripted(script, message)

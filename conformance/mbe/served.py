@@ -39,6 +39,7 @@ from vsb.serve.central import Central, Outcome
 from vsb.serve.certs import issue, make_ca
 from vsb.serve.config import ServeConfig
 from vsb.serve.server import bind, uvicorn_server
+from vsb.serve.snapshots import Entry
 
 T = TypeVar("T")
 
@@ -88,10 +89,10 @@ class HarnessServiceCentral(Central):
         with self.lock:
             return function(*args)
 
-    def _process(self, batch: list[tuple[dict[str, Any], str]]) -> list[Outcome]:
+    def _process(self, batch: list[Entry]) -> list[Outcome]:
         # No group commit: a batch that rolls back is processed again message by message,
         # and the recording (a list, not a table) would then hold its messages twice.
-        return [self._alone(message, sender) for message, sender in batch]
+        return [self._alone(entry) for entry in batch]
 
 
 class ServedHarness(HarnessCentral):

@@ -1,6 +1,7 @@
 """Signing a settlement and paying it: staff of the billed zorgkas sign the shipment, the MBE
 receives the signed settlement in its feed, the zorgkas's payment order pays the MBE's tariffs
-and is due and paid on the days the scenario says.
+and is due and paid on the days the scenario says, recorded by a staff member the separation of
+duties allows.
 """
 
 from __future__ import annotations
@@ -12,23 +13,40 @@ from typing import Any
 
 from pytest_bdd import then, when
 
-from conformance.billing.books import books, last_shipment, staff_of
+from conformance.adapters.base import Reply
+from conformance.billing.books import books, colleague_of, last_shipment, staff_of
 from conformance.billing.rules import tariff
 from conformance.steps.types import step
 from conformance.verdicts import Breach
 from conformance.world import SetupFailed, World
 
 
-@when(step("staff of zorgkas {zorgkas:N} sign the shipment of MBE {mbe:Name} on {day:Date}"))
-def sign(world: World, zorgkas: int, mbe: str, day: dt.date) -> None:
-    """Sign the MBE's last shipment; whether it could be signed is for the Thens."""
+def _sign(world: World, zorgkas: int, staff: str, mbe: str, day: dt.date) -> None:
     world.at(day)
     shipment = last_shipment(world, mbe)
-    reply = world.central.sign(zorgkas, staff_of(zorgkas), shipment.settlement_id)
+    reply = world.central.sign(zorgkas, staff, shipment.settlement_id)
     books(world).staff_reply = reply
     settlement = reply.field("settlement")
     if not reply.problem and isinstance(settlement, dict):
         shipment.settlement = settlement
+
+
+@when(step("staff of zorgkas {zorgkas:N} sign the shipment of MBE {mbe:Name} on {day:Date}"))
+def sign(world: World, zorgkas: int, mbe: str, day: dt.date) -> None:
+    """Sign the MBE's last shipment; whether it could be signed is for the Thens."""
+    _sign(world, zorgkas, staff_of(zorgkas), mbe, day)
+
+
+@when(
+    step(
+        "another staff member of zorgkas {zorgkas:N} signs the shipment of MBE {mbe:Name} "
+        "on {day:Date}"
+    )
+)
+def colleague_signs(world: World, zorgkas: int, mbe: str, day: dt.date) -> None:
+    """Sign the MBE's last shipment as a staff member other than the one who decided its
+    lines."""
+    _sign(world, zorgkas, colleague_of(zorgkas), mbe, day)
 
 
 @then(step("signing the shipment is refused for {requirement:Req}"))
@@ -178,16 +196,24 @@ def order_due(world: World, day: dt.date) -> None:
     )
 
 
+def _record_payment(world: World, zorgkas: int, staff: str, day: dt.date) -> tuple[str, Reply]:
+    """`staff` records that the zorgkas paid the last shipment's payment order on `day`: the
+    order's id and the reply."""
+    world.at(day)
+    order_id = str(payment_order(world, zorgkas, "REQ-BL-PAYMENT-TERM")["orderId"])
+    reply = world.central.record_payment(zorgkas, staff, order_id, day)
+    books(world).staff_reply = reply
+    return order_id, reply
+
+
 @when(step("zorgkas {zorgkas:N} pays the payment order on {day:Date}"))
 def pays(world: World, zorgkas: int, day: dt.date) -> None:
-    """The zorgkas records that it paid the last shipment's payment order."""
-    world.at(day)
-    order = payment_order(world, zorgkas, "REQ-BL-PAYMENT-TERM")
-    reply = world.central.record_payment(zorgkas, staff_of(zorgkas), str(order["orderId"]), day)
-    books(world).staff_reply = reply
+    """The zorgkas records that it paid the last shipment's payment order (a staff member who
+    neither signed the shipment nor decided its lines)."""
+    order_id, reply = _record_payment(world, zorgkas, colleague_of(zorgkas), day)
     if reply.problem:
         raise Breach(
-            f"the payment of order {order['orderId']} on {day} recorded",
+            f"the payment of order {order_id} on {day} recorded",
             f"HTTP {reply.status} problem ({reply.field('requirement')}): {reply.field('detail')}",
             "REQ-BL-PAYMENT-TERM",
             "/paidOn",
@@ -204,3 +230,57 @@ def order_paid(world: World, day: dt.date) -> None:
         f"the payment order paid on {day}",
         lambda order: f"paidOn {order.get('paidOn')!r}",
     )
+
+
+@when(step("another staff member of zorgkas {zorgkas:N} records the payment on {day:Date}"))
+def colleague_pays(world: World, zorgkas: int, day: dt.date) -> None:
+    """A staff member who neither signed the shipment nor decided its lines records the
+    payment; whether it was recorded is for the Thens."""
+    _record_payment(world, zorgkas, colleague_of(zorgkas), day)
+
+
+@when(step("the staff member who signed the shipment records its payment on {day:Date}"))
+def signer_pays(world: World, day: dt.date) -> None:
+    """The staff member who signed the last shipment tries to record its payment."""
+    zorgkas = last_shipment(world).zorgkas
+    _record_payment(world, zorgkas, staff_of(zorgkas), day)
+
+
+@when(
+    step(
+        "the staff member who decided the line of {patient:Name} records its payment on {day:Date}"
+    )
+)
+def decider_pays(world: World, patient: str, day: dt.date) -> None:
+    """The staff member who decided the patient's line under review (the suite decides lines
+    as `staff_of` the zorgkas) tries to record the shipment's payment."""
+    zorgkas = last_shipment(world).zorgkas
+    _record_payment(world, zorgkas, staff_of(zorgkas), day)
+
+
+@then(step("recording the payment is refused for {requirement:Req}"))
+def payment_refused(world: World, requirement: str) -> None:
+    """The payment was not recorded: a problem naming the requirement."""
+    reply = books(world).staff_reply
+    if reply is None:
+        raise SetupFailed("no staff member tried to record a payment")
+    if not reply.problem or reply.field("requirement") != requirement:
+        got = (
+            f"HTTP {reply.status} problem ({reply.field('requirement')})"
+            if reply.problem
+            else f"recorded (paidOn {reply.field('paidOn')!r})"
+        )
+        raise Breach(f"the payment refused for {requirement}", got, requirement, None)
+
+
+@then(step("the payment order is not paid"))
+def order_unpaid(world: World) -> None:
+    """The last shipment's payment order is still unpaid."""
+    order = payment_order(world, last_shipment(world).zorgkas, "REQ-BL-SEPARATION-OF-DUTIES")
+    if order.get("paidOn") is not None:
+        raise Breach(
+            "the payment order unpaid",
+            f"paidOn {order.get('paidOn')!r}",
+            "REQ-BL-SEPARATION-OF-DUTIES",
+            "/paidOn",
+        )

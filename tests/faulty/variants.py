@@ -87,6 +87,12 @@ def payment_term_41_days(clock: FixedClock) -> CentralApplication:
     return _rulebook_with("payment_term_days", 41)(clock=clock)
 
 
+@breaks("REQ-BL-SEPARATION-OF-DUTIES")
+def one_hand_signs_and_pays(clock: FixedClock) -> CentralApplication:
+    """Separation of duties: whoever signed a shipment may also record its payment."""
+    return _rulebook_with("separation_of_duties", [])(clock=clock)
+
+
 # -- wrong behaviour -------------------------------------------------------------------------
 
 

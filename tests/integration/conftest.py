@@ -66,7 +66,7 @@ class LiveServer:
         self.app = create_app(config)
         self.socket = bind("127.0.0.1", 0)
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.server = uvicorn_server(self.app, log_level="warning", access_log=False)
+        self.server = uvicorn_server(self.app, log_level="warning", access_log=False, config=config)
         self.thread = threading.Thread(
             target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
         )

@@ -1,33 +1,52 @@
-"""Schemathesis against the live service's OpenAPI document: no 5xx, responses as documented.
+"""Schemathesis against the live service's OpenAPI document, every check, positive and negative
+data: no 5xx, and every response (status, content type, headers, body) as documented.
 
-The document references the project's JSON Schema files by `$id`; Schemathesis resolves them
-through a retriever that reads the files shipped in the package (the `$id` host does not
-exist). Test control is on, so its operations are exercised too.
+The CI-sized run: `EXAMPLES` cases per operation and generation mode (set
+`VSB_SCHEMATHESIS_EXAMPLES` for more), derandomized so that CI is repeatable. `make fuzz`
+(`python -m tests.fuzz`) is the long run: the CLI with every phase, 10,000 cases and more.
+
+The document references the project's JSON Schema files by `$id`; Schemathesis reads them from
+the package (`tests.fuzz.support`: their host does not exist). Test control is on, behind a
+token, and its operations run last (they replace the registry and the MBEs).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+import schemathesis.checks
 from hypothesis import HealthCheck, given, settings
-from schemathesis.core.jsonschema import resolver as schemathesis_resolver
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 
-from tests.integration.conftest import FIXTURES, MBE, START, LiveServer
-from vsb.schemas import SCHEMA_BASE_URI, load_schemas
-from vsb.serve.certs import ClientIdentity
-from vsb.serve.config import DEFAULT_AUDIENCE, ServeConfig
+from tests.fuzz.support import Identities, in_callers_name, resolve_schemas_locally
+from tests.integration.conftest import FIXTURES, START, LiveServer
+from vsb.serve.config import ServeConfig
 
-_original_retrieve = schemathesis_resolver.retrieve
-
-
-def _retrieve(uri: str) -> Any:
-    if uri.startswith(SCHEMA_BASE_URI):
-        return load_schemas().schema(uri.removeprefix(SCHEMA_BASE_URI).removesuffix(".schema.json"))
-    return _original_retrieve(uri)
+EXAMPLES = int(os.environ.get("VSB_SCHEMATHESIS_EXAMPLES", "12"))
+TOKEN = "fuzz-test-control-token-0123456789"
+CHECK_NAMES = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "positive_data_acceptance",
+    "missing_required_header",
+    "unsupported_method",
+    "allow_header_conformance",
+    "use_after_free",
+    "ensure_resource_availability",
+    "ignored_auth",
+    "object_level_authorization",
+)
+"""Every check Schemathesis has (`--checks all` of its CLI)."""
 
 
 @pytest.fixture(scope="module")
@@ -38,43 +57,55 @@ def live(pki: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
         ca=pki / "ca.pem",
         test_control=True,
         start_clock=START,
+        test_control_token=TOKEN,
     )
     server = LiveServer(config, pki)
     yield server
     server.stop()
 
 
-def _headers(live: LiveServer, tags: list[str] | None) -> dict[str, str]:
-    tag = (tags or ["test-control"])[0]
-    stem = {"mbe": f"mbe-{MBE}", "staff": "staff-180-s1"}.get(tag)
-    if stem is None:
-        return {}
-    return ClientIdentity.load(live.pki / stem).headers(DEFAULT_AUDIENCE)
+def _exercise(operation: Any, mode: GenerationMode, live: LiveServer, who: Identities) -> int:
+    checks = [getattr(schemathesis.checks, name) for name in CHECK_NAMES]
+    calls = []
 
-
-def _exercise(operation: Any, live: LiveServer) -> None:
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
-        max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None
+        max_examples=EXAMPLES,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+        derandomize=True,
     )
     def run(case: Any) -> None:
-        case.call_and_validate(base_url=live.url, headers=_headers(live, operation.tags))
+        calls.append(case)
+        in_callers_name(case)
+        case.call_and_validate(
+            base_url=live.url, headers=who.headers(case.operation.tags), checks=checks
+        )
 
-    run()
+    try:
+        run()
+    except Unsatisfiable:  # nothing to make negative (no parameter, no body)
+        assert mode is GenerationMode.NEGATIVE and not calls, operation.label
+    return len(calls)
 
 
-def test_the_service_honours_its_openapi_document(live: LiveServer) -> None:
-    schemathesis_resolver.retrieve = _retrieve  # type: ignore[assignment]
+def test_the_service_honours_its_openapi_document_under_every_check(live: LiveServer) -> None:
+    resolve_schemas_locally()
     try:
         api = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
         operations = [result.ok() for result in api.get_all_operations()]
     finally:
-        schemathesis_resolver.retrieve = _original_retrieve  # type: ignore[assignment]
-    assert len(operations) >= 15
-    failures = []
+        resolve_schemas_locally(False)
+    assert len(operations) >= 18
+    operations.sort(key=lambda op: "test-control" in (op.tags or []))
+    who = Identities(live.pki, TOKEN)
+    failures, cases = [], 0
     for operation in operations:
-        try:
-            _exercise(operation, live)
-        except Exception as exc:
-            failures.append(f"{operation.label}: {exc}")
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            try:
+                cases += _exercise(operation, mode, live, who)
+            except (Exception, BaseExceptionGroup) as exc:  # Schemathesis raises groups
+                failures.append(f"{operation.label} ({mode.value}): {exc}")
     assert not failures, "\n\n".join(failures)
+    assert cases >= len(operations) * EXAMPLES

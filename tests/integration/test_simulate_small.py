@@ -254,3 +254,20 @@ def test_staff_utilisation_counts_every_kind_of_work_and_the_backlog_is_daily(
     backlog = summary["reviewBacklog"]["180/messages"]
     assert len(backlog["daily"]) > 100 and len(backlog["quarterMeans"]) == 4
     assert "staff utilisation" in run.table and "quarterly" in run.table
+
+
+def test_no_payment_is_recorded_by_its_signer_or_one_who_decided_its_lines(run: RunResult) -> None:
+    """REQ-BL-SEPARATION-OF-DUTIES: the simulated staff keep the rulebook's duties apart (the
+    engine would refuse them); a one-person team leaves payments to the payments desk."""
+    db = run.simulation.port.app.store.db  # type: ignore[attr-defined]
+    rows = db.execute("SELECT shipment_id, duty, staff FROM staff_duties").fetchall()
+    duties: dict[tuple[int, str], set[str]] = {}
+    for shipment, duty, staff in rows:
+        duties.setdefault((shipment, staff), set()).add(duty)
+    payers = [staff for (_, staff), done in duties.items() if "pay" in done]
+    assert payers, "the run pays no payment order"
+    assert all(done == {"pay"} for done in duties.values() if "pay" in done)
+    counts = {kas: cfg.count for kas, cfg in run.simulation.scenario.staff.items()}
+    for staff in payers:
+        kas = int(staff.split("-")[1])
+        assert staff.endswith("-payments-desk") == (counts[kas] == 1), staff

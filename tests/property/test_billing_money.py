@@ -74,7 +74,9 @@ def test_money_is_conserved_over_random_billing_histories(months: list[Any]) -> 
         if sign and settlement["status"] == "processing":
             _, order = billing.app.sign(settlement["settlementId"], 180, "kas180-anna")
             if pay:
-                billing.app.record_payment(order["orderId"], 180, dt.date(2024, 3 + month, 20))
+                billing.app.record_payment(
+                    order["orderId"], 180, dt.date(2024, 3 + month, 20), "kas180-piet"
+                )
     _assert_ledger_invariants(billing)
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from vsb.jsontext import dumps
 from vsb.store import Store, chunks
 
 SCHEMA = """
@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS payment_orders (
     mbe TEXT NOT NULL, amount INTEGER NOT NULL, signed_on TEXT NOT NULL,
     due_date TEXT NOT NULL, paid_on TEXT, document TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS payment_orders_unpaid ON payment_orders (zorgkas, paid_on);
+CREATE TABLE IF NOT EXISTS staff_duties (
+    shipment_id INTEGER NOT NULL, duty TEXT NOT NULL, staff TEXT NOT NULL,
+    PRIMARY KEY (shipment_id, duty, staff));
 """
 
 LIVE = ("accepted", "under-review")
@@ -112,5 +115,5 @@ def save_settlement(store: Store, shipment_id: int, document: dict[str, Any]) ->
     """Store the current settlement document of a shipment."""
     store.db.execute(
         "UPDATE shipments SET settlement = ?, status = ? WHERE id = ?",
-        (json.dumps(document), document["status"], shipment_id),
+        (dumps(document), document["status"], shipment_id),
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from vsb.answers import reply_id
@@ -20,6 +21,7 @@ from vsb.billing.rules import billing_rules
 from vsb.billing.settlement import render
 from vsb.context import Context, parse_date
 from vsb.insurance import insurance_statuses
+from vsb.jsontext import PIECE, dumps, encoded_array
 from vsb.rulebook import Rulebook
 
 
@@ -130,10 +132,23 @@ def threshold_error(ctx: Context, results: list[InvoiceResult]) -> BillingError 
     return None
 
 
-def process_shipment(
-    ctx: Context, message: dict[str, Any], settlement_id: str, issued_at: str
-) -> dict[str, Any]:
-    """Check a shipment and store it unless refused; returns its settlement."""
+@dataclass(frozen=True)
+class CheckedShipment:
+    """A shipment's verdict, worked out without writing anything: what `store_checked` stores.
+
+    Checking reads the store and is most of the work, so the service does it outside the
+    engine's lock (`CentralApplication.prepare_shipment`); it holds only for the state it read.
+    """
+
+    today: dt.date
+    b_errors: list[BillingError]
+    results: list[InvoiceResult]
+    document: dict[str, Any]
+    """The settlement, its `settlementId` and `issuedAt` still to be given when stored."""
+
+
+def check_shipment(ctx: Context, message: dict[str, Any]) -> CheckedShipment:
+    """Check a schema-valid shipment (B, F and R checks, the threshold); writes nothing."""
     b_errors = header_errors(ctx, message)
     results = _check_invoices(ctx, message)
     over = threshold_error(ctx, results)
@@ -141,18 +156,39 @@ def process_shipment(
         b_errors.append(over)
     header = {
         "kind": "settlement",
-        "settlementId": settlement_id,
+        "settlementId": "",
         "inReplyTo": message["messageId"],
         "shipmentNumber": message["shipmentNumber"],
         "mbe": ctx.mbe,
         "zorgkas": message["zorgkas"],
-        "issuedAt": issued_at,
+        "issuedAt": "",
     }
     document = render(header, message["invoices"], b_errors, results, refused=bool(b_errors))
+    if len(document["invoices"]) > PIECE:  # its text made now, not under the engine's lock
+        document["invoices"] = encoded_array(document["invoices"])
+    return CheckedShipment(ctx.today, b_errors, results, document)
+
+
+def store_checked(
+    ctx: Context,
+    message: dict[str, Any],
+    checked: CheckedShipment,
+    settlement_id: str,
+    issued_at: str,
+) -> dict[str, Any]:
+    """Store a checked shipment (its lines only unless refused); returns its settlement."""
+    document = {**checked.document, "settlementId": settlement_id, "issuedAt": issued_at}
     shipment_id = _store_shipment(ctx, message, document)
-    if not b_errors:
-        _store_lines(ctx, message, results, shipment_id)
+    if not checked.b_errors:
+        _store_lines(ctx, message, checked.results, shipment_id)
     return document
+
+
+def process_shipment(
+    ctx: Context, message: dict[str, Any], settlement_id: str, issued_at: str
+) -> dict[str, Any]:
+    """Check a shipment and store it unless refused; returns its settlement."""
+    return store_checked(ctx, message, check_shipment(ctx, message), settlement_id, issued_at)
 
 
 def refused_settlement(
@@ -210,7 +246,7 @@ def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, A
             message["messageId"],
             message["sendDate"][:7],
             document["status"],
-            json.dumps(document),
+            dumps(document),
         ),
     )
     assert cursor.lastrowid is not None

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from vsb.answers import Error
 from vsb.billing import ledger
 from vsb.billing.checks import BillingError
+from vsb.billing.duties import take_duty
 from vsb.billing.money import amount, cents
 from vsb.billing.settlement import summarize
 from vsb.context import Context
@@ -72,8 +73,9 @@ def decide_line(
     """Approve or refuse a line under review; returns the updated settlement.
 
     Raises:
-        StaffActionError: the line is not under review in this zorgkas's queue, or a refusal
-            has no reason.
+        StaffActionError: the line is not under review in this zorgkas's queue, a refusal
+            has no reason, or the staff member did a duty on the shipment that the rulebook
+            keeps apart from deciding its lines (REQ-BL-SEPARATION-OF-DUTIES).
     """
     row = ctx.store.db.execute("SELECT * FROM lines WHERE id = ?", (review_id,)).fetchone()
     if row is None or row["zorgkas"] != zorgkas or row["status"] != "under-review":
@@ -82,6 +84,10 @@ def decide_line(
         )
     if outcome == "refused" and not reason.strip():
         raise StaffActionError("REQ-BL-REVIEW", "a refused line needs a reason for the MBE")
+    shipment = ctx.store.db.execute(
+        "SELECT settlement_id FROM shipments WHERE id = ?", (row["shipment_id"],)
+    ).fetchone()
+    take_duty(ctx, row["shipment_id"], shipment["settlement_id"], "decide-line", staff)
     status = "accepted" if outcome == "accepted" else "rejected"
     ctx.store.db.execute("UPDATE lines SET status = ? WHERE id = ?", (status, review_id))
     document = _settlement(ctx, row["shipment_id"])
@@ -118,8 +124,9 @@ def sign(
     """Sign a fully decided shipment: the settlement is final and a payment order is issued.
 
     Raises:
-        StaffActionError: unknown settlement, another zorgkas's, already signed or refused, or
-            a line still under review.
+        StaffActionError: unknown settlement, another zorgkas's, already signed or refused, a
+            line still under review, or a signer who did a duty on the shipment that the
+            rulebook keeps apart from signing (REQ-BL-SEPARATION-OF-DUTIES).
     """
     row = ledger.shipment(ctx.store, settlement_id)
     if row is None or row["zorgkas"] != zorgkas:
@@ -136,6 +143,7 @@ def sign(
             "REQ-BL-REVIEW",
             f"shipment {settlement_id} still has lines under review; decide them first",
         )
+    take_duty(ctx, row["id"], settlement_id, "sign", staff)
     document = _settlement(ctx, row["id"])
     document.update(
         status="signed",
@@ -190,11 +198,16 @@ def payment_orders(ctx: Context, zorgkas: int, unpaid_only: bool = False) -> lis
     return [json.loads(row["document"]) for row in rows]
 
 
-def record_payment(ctx: Context, order_id: str, zorgkas: int, paid_on: dt.date) -> dict[str, Any]:
-    """Record that the zorgkas paid a payment order.
+def record_payment(
+    ctx: Context, order_id: str, zorgkas: int, paid_on: dt.date, staff: str
+) -> dict[str, Any]:
+    """Record that the zorgkas paid a payment order; `staff` is who records it.
 
     Raises:
-        StaffActionError: unknown order, another zorgkas's, already paid, or paid before signing.
+        StaffActionError: unknown order, another zorgkas's, already paid, paid before signing,
+            or recorded by a staff member who did a duty on the shipment that the rulebook
+            keeps apart from paying (REQ-BL-SEPARATION-OF-DUTIES: by default its signer and
+            whoever decided one of its lines).
     """
     row = ctx.store.db.execute(
         "SELECT * FROM payment_orders WHERE order_id = ?", (order_id,)
@@ -212,6 +225,7 @@ def record_payment(ctx: Context, order_id: str, zorgkas: int, paid_on: dt.date) 
             "REQ-BL-PAYMENT-TERM", f"{paid_on} is before the signing on {row['signed_on']}"
         )
     order: dict[str, Any] = json.loads(row["document"])
+    take_duty(ctx, row["shipment_id"], order["settlementId"], "pay", staff)
     order["paidOn"] = paid_on.isoformat()
     ctx.store.db.execute(
         "UPDATE payment_orders SET paid_on = ?, document = ? WHERE order_id = ?",

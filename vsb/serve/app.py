@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from cryptography import x509
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -17,10 +18,13 @@ from vsb.engine import CentralApplication
 from vsb.schemas import load_schemas
 from vsb.serve import control, mbe_routes, staff_routes
 from vsb.serve.central import Central
+from vsb.serve.collector import PauseCollectorForLargeBodies
 from vsb.serve.config import ServeConfig
 from vsb.serve.identity import AssertionVerifier, Authenticator
+from vsb.serve.limits import BodyTimeout
 from vsb.serve.openapi import build_document
 from vsb.serve.problems import Problem, ProblemError
+from vsb.serve.replay import ReplayCache
 from vsb.serve.service import Service
 
 log = logging.getLogger("vsb.serve")
@@ -61,12 +65,16 @@ def _authenticator(config: ServeConfig) -> Authenticator:
     verifier = None
     if config.ca is not None:
         ca = x509.load_pem_x509_certificate(config.ca.read_bytes())
-        verifier = AssertionVerifier(ca, config.audience)
+        verifier = AssertionVerifier(
+            ca, config.audience, replay=ReplayCache(config.replay_cache_size)
+        )
     return Authenticator(verifier, config.insecure_dev_tokens)
 
 
-def _document_routes(billing: bool, test_control: bool) -> list[Route]:
-    document = build_document(billing, test_control)
+def _document_routes(billing: bool, config: ServeConfig) -> list[Route]:
+    document = build_document(
+        billing, config.test_control, control_token=config.test_control_token is not None
+    )
     schemas = load_schemas()
 
     async def openapi(request: Request) -> Response:
@@ -97,7 +105,7 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
     routes = mbe_routes.routes(billing) + staff_routes.routes(billing)
     if config.test_control:
         routes += control.routes()
-    routes += _document_routes(billing, config.test_control)
+    routes += _document_routes(billing, config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -107,6 +115,10 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[
+            Middleware(PauseCollectorForLargeBodies),
+            Middleware(BodyTimeout, seconds=config.body_timeout),
+        ],
         exception_handlers={
             ProblemError: _problem,
             HTTPException: _http_error,

@@ -13,6 +13,7 @@ from vsb.schemas import SchemaViolation
 from vsb.serve.bodies import schema_problem
 from vsb.serve.components import message_ref
 from vsb.serve.mbe_routes import service_of
+from vsb.serve.params import known_query, path_id
 from vsb.serve.problems import FieldError, invalid
 from vsb.serve.service import json_response
 from vsb.serve.staff_routes import staff_body, staff_call
@@ -23,7 +24,7 @@ _ORDER_ID = {"type": "string", "pattern": "^P-[0-9]{9}$"}
 
 async def line_reviews(request: Request) -> Response:
     """The prestation lines under review of the caller's zorgkas."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     service.staff(request, zorgkas)
     items = await staff_call(request, service.central.engine.billing_queue, zorgkas)
@@ -32,14 +33,15 @@ async def line_reviews(request: Request) -> Response:
 
 async def decide_line(request: Request) -> Response:
     """Approve or refuse a line under review; returns the updated settlement."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     staff = service.staff(request, zorgkas)
+    review = path_id(request, "reviewId")
     body = await staff_body(request, "Decision")
     settlement = await staff_call(
         request,
         service.central.engine.decide_line,
-        request.path_params["reviewId"],
+        review,
         zorgkas,
         staff.staff,
         body["outcome"],
@@ -50,7 +52,7 @@ async def decide_line(request: Request) -> Response:
 
 async def unsigned(request: Request) -> Response:
     """The settlements of the caller's zorgkas that wait for a signature."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     service.staff(request, zorgkas)
     ids = await staff_call(request, service.central.engine.unsigned_shipments, zorgkas)
@@ -59,7 +61,7 @@ async def unsigned(request: Request) -> Response:
 
 async def sign(request: Request) -> Response:
     """Sign a shipment: the settlement goes to the MBE's feed, a payment order is issued."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     staff = service.staff(request, zorgkas)
     settlement, order = await staff_call(
@@ -74,9 +76,10 @@ async def sign(request: Request) -> Response:
 
 async def payment_orders(request: Request) -> Response:
     """The payment orders of the caller's zorgkas (`unpaidOnly=true`: only unpaid ones)."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     service.staff(request, zorgkas)
+    known_query(request, "unpaidOnly")
     flag = request.query_params.get("unpaidOnly", "false")
     if flag not in ("true", "false"):
         error = FieldError("/query/unpaidOnly", "type", "unpaidOnly is true or false")
@@ -88,10 +91,10 @@ async def payment_orders(request: Request) -> Response:
 
 
 async def pay(request: Request) -> Response:
-    """Record that the zorgkas paid a payment order."""
-    zorgkas = request.path_params["zorgkas"]
+    """Record that the zorgkas paid a payment order (staff who may: REQ-BL-SEPARATION-OF-DUTIES)."""
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
-    service.staff(request, zorgkas)
+    staff = service.staff(request, zorgkas)
     body = await staff_body(request, "Payment")
     try:
         paid_on = dt.date.fromisoformat(body["paidOn"])
@@ -106,16 +109,17 @@ async def pay(request: Request) -> Response:
         request.path_params["orderId"],
         zorgkas,
         paid_on,
+        staff.staff,
     )
     return json_response(order)
 
 
 def routes() -> list[Route]:
     """The billing routes of one zorgkas."""
-    base = "/v1/zorgkassen/{zorgkas:int}"
+    base = "/v1/zorgkassen/{zorgkas}"  # ids are parsed strictly by the handlers (path_id)
     return [
         Route(f"{base}/billing-reviews", line_reviews, methods=["GET"]),
-        Route(f"{base}/billing-reviews/{{reviewId:int}}/decision", decide_line, methods=["POST"]),
+        Route(f"{base}/billing-reviews/{{reviewId}}/decision", decide_line, methods=["POST"]),
         Route(f"{base}/unsigned-shipments", unsigned, methods=["GET"]),
         Route(f"{base}/settlements/{{settlementId}}/signature", sign, methods=["POST"]),
         Route(f"{base}/payment-orders", payment_orders, methods=["GET"]),

@@ -6,9 +6,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 
 from vsb.schemas import SchemaViolation
+from vsb.serve.config import DEFAULT_MAX_DEPTH
+from vsb.serve.content import check_content, too_deep
+from vsb.serve.params import whole_number
 from vsb.serve.problems import FieldError, Problem, ProblemError, invalid
 
 
@@ -16,34 +20,41 @@ def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _too_big(limit: int) -> ProblemError:
-    detail = f"the request body is larger than {limit} bytes"
+INLINE_PARSE_BYTES = 64 * 1024
+"""Bodies up to this size are parsed on the event loop; larger ones in a worker thread, so
+that parsing a 30 MB shipment (about a second) holds up no other caller."""
+
+
+def _too_big(limit: int, setting: str) -> ProblemError:
+    detail = f"the request body is larger than {limit} bytes, the limit (--{setting})"
     return ProblemError(
         Problem(
             413,
             "body-too-large",
             "Request body too large",
             detail,
-            (FieldError("", "max-body", detail),),
+            (FieldError("", setting, detail),),
         )
     )
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, at most `limit` bytes.
+async def read_body(request: Request, limit: int, setting: str = "max-body") -> bytes:
+    """The raw body, at most `limit` bytes (the service setting `setting`).
 
     Raises:
-        ProblemError: 413 when the body (or its Content-Length) exceeds the limit.
+        ProblemError: 413 naming the setting (as the rule) when the body (or its
+            Content-Length) exceeds the limit.
     """
     length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit:
-        raise _too_big(limit)
+    declared = None if length is None else whole_number(length, 0, 2**62)
+    if declared is not None and declared > limit:
+        raise _too_big(limit, setting)  # otherwise the bytes are counted as they come
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _too_big(limit)
+            raise _too_big(limit, setting)
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -61,11 +72,14 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def parse_json(raw: bytes) -> Any:
-    """The JSON value of `raw`.
+def parse_json(raw: bytes, max_depth: int = DEFAULT_MAX_DEPTH) -> Any:
+    """The JSON value of `raw`, checked at the door (`vsb.serve.content`): every body of every
+    route comes through here, so this is the one place text and nesting are checked.
 
     Raises:
-        ProblemError: 400 naming where the JSON breaks (rule `json`), or rule `utf-8`.
+        ProblemError: 400 naming where the JSON breaks (rule `json`), rule `utf-8`, or rule
+            `depth` (nested deeper than `max_depth`); 422 naming each field whose text holds
+            a lone surrogate, a control character or a bidi override (rule `text`).
     """
     try:
         text = raw.decode("utf-8")
@@ -73,7 +87,9 @@ def parse_json(raw: bytes) -> Any:
         error = FieldError("", "utf-8", f"the body is not UTF-8 (byte {exc.start})")
         raise invalid("the body is not UTF-8 text", [error], 400) from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except RecursionError:
+        raise too_deep(max_depth) from None
     except json.JSONDecodeError as exc:
         message = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
         raise invalid(
@@ -83,14 +99,19 @@ def parse_json(raw: bytes) -> Any:
         raise invalid(
             f"the body is not valid JSON: {exc}", [FieldError("", "json", str(exc))], 400
         ) from None
+    check_content(document, text, max_depth)
+    return document
 
 
-async def json_body(request: Request, limit: int) -> Any:
-    """The request's JSON body.
+async def json_body(
+    request: Request, limit: int, max_depth: int = DEFAULT_MAX_DEPTH, setting: str = "max-body"
+) -> Any:
+    """The request's JSON body, its text and nesting checked (see `parse_json`); `limit` is
+    the service setting `setting` (named by the 413).
 
     Raises:
         ProblemError: 415 unless Content-Type is application/json; 413 (too big); 400
-            (malformed).
+            (malformed, too deep); 422 (text).
     """
     media = _media_type(request)
     if media != "application/json":
@@ -108,7 +129,10 @@ async def json_body(request: Request, limit: int) -> Any:
                 (FieldError("", "content-type", detail),),
             )
         )
-    return parse_json(await read_body(request, limit))
+    raw = await read_body(request, limit, setting)
+    if len(raw) > INLINE_PARSE_BYTES:
+        return await anyio.to_thread.run_sync(parse_json, raw, max_depth)
+    return parse_json(raw, max_depth)
 
 
 def schema_problem(

@@ -3,6 +3,9 @@
 The engine is synchronous and owns one SQLite connection, so every call runs in a worker
 thread under one lock. That also processes concurrent messages for one begeleiding one at a
 time (REQ-CH-ONE-IN-PROCESSING), and makes a repeated message id see the first answer.
+
+A shipment is checked before it takes the lock (`vsb.serve.snapshots`): the checks of 50,000
+invoices take seconds, storing the verdict much less, and nobody waits for the first part.
 """
 
 from __future__ import annotations
@@ -20,11 +23,20 @@ from vsb.clock import FixedClock, SystemClock
 from vsb.engine import CentralApplication
 from vsb.mbes import load_mbes
 from vsb.membership import load_registry
+from vsb.serve.checkpoints import Checkpointer
 from vsb.serve.config import ServeConfig
+from vsb.serve.snapshots import (
+    SHIPMENT_ATTEMPTS,
+    Entry,
+    Generations,
+    Snapshots,
+    Stale,
+    read_only_calls,
+)
 from vsb.store import Store
 
 T = TypeVar("T")
-Outcome = dict[str, Any] | Exception
+Outcome = dict[str, Any] | Stale | Exception
 MAX_BATCH = 64
 """The most messages one group commit takes."""
 Admission = Literal["admitted", "unknown", "no-cot"]
@@ -45,8 +57,23 @@ class Central:
         self.engine = CentralApplication(self.store, self.clock)
         self._lock = threading.Lock()
         self._admission: dict[str, Admission] = {}
-        self._pending: list[tuple[dict[str, Any], str, asyncio.Future[dict[str, Any]]]] = []
+        self._pending: list[Entry] = []
         self._draining = False
+        self.generations = Generations()
+        # What `call` runs without making checked shipments stale: the engine's queries, and
+        # the group commit, which counts each message itself (`_one`).
+        self._reads: set[Callable[..., Any]] = {
+            self.store.mbe,
+            self._process,
+            *read_only_calls(self.engine),
+        }
+        self._snapshots: Snapshots | None = None
+        self._checkpoints: Checkpointer | None = None
+        if config.db != ":memory:":  # these need a connection of their own to the file
+            self._snapshots = Snapshots(config.db, self.engine, self.generations, self.run)
+            self._reads.add(self._snapshots.pin)
+            self.store.db.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpoints = Checkpointer(config.db)
         if config.fixtures is not None and self._is_empty():
             self.load_fixtures()
 
@@ -93,9 +120,17 @@ class Central:
         self._admission.clear()
 
     def call(self, function: Callable[..., T], *args: object) -> T:
-        """Run `function(*args)` alone: no other engine call runs meanwhile."""
+        """Run `function(*args)` alone: no other engine call runs meanwhile.
+
+        Anything but a known read (an engine query) may have changed what a shipment was
+        checked against, so it makes every shipment checked before it stale.
+        """
         with self._lock:
-            return function(*args)
+            try:
+                return function(*args)
+            finally:
+                if function not in self._reads:
+                    self.generations.touch_all()
 
     async def run(self, function: Callable[..., T], *args: object) -> T:
         """`call` in a worker thread, so the event loop keeps reading other requests."""
@@ -106,13 +141,27 @@ class Central:
 
         Messages that arrive while a commit is in flight wait and share the next transaction,
         so one fsync answers many; each still sees the ones before it, in arrival order.
+        A shipment is first checked outside the lock (see `Snapshots`); if what it was checked
+        against changed meanwhile it is checked again, the last time under the lock.
         """
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        self._pending.append((message, sender, future))
+        if self._snapshots is not None and message.get("kind") == "shipment":
+            for _ in range(SHIPMENT_ATTEMPTS):
+                prepared = await self._snapshots.prepare(message, sender)
+                if prepared is None:
+                    break
+                outcome = await self._submit(Entry(message, sender, prepared))
+                if not isinstance(outcome, Stale):
+                    return outcome
+        outcome = await self._submit(Entry(message, sender))
+        assert not isinstance(outcome, Stale)
+        return outcome
+
+    async def _submit(self, entry: Entry) -> dict[str, Any] | Stale:
+        self._pending.append(entry)
         if not self._draining:
             self._draining = True
             asyncio.get_running_loop().create_task(self._drain())
-        return await future
+        return await entry.future
 
     async def _drain(self) -> None:
         try:
@@ -120,10 +169,10 @@ class Central:
                 batch = self._pending[:MAX_BATCH]
                 del self._pending[:MAX_BATCH]
                 try:
-                    outcomes = await self.run(self._process, [(m, s) for m, s, _ in batch])
+                    outcomes = await self.run(self._process, batch)
                 except Exception as exc:  # the worker itself failed: fail the batch
                     outcomes = [exc] * len(batch)
-                for (_, _, future), outcome in zip(batch, outcomes, strict=True):
+                for future, outcome in zip((e.future for e in batch), outcomes, strict=True):
                     if future.done():  # the caller went away (cancelled); the answer is kept
                         continue
                     if isinstance(outcome, Exception):
@@ -133,23 +182,36 @@ class Central:
         finally:
             self._draining = False
 
-    def _process(self, batch: list[tuple[dict[str, Any], str]]) -> list[Outcome]:
+    def _process(self, batch: list[Entry]) -> list[Outcome]:
         try:
             with self.store.transaction():
-                return [self.engine.handle(message, sender) for message, sender in batch]
+                return [self._one(entry) for entry in batch]
         except Exception:
             # One message broke the engine and the batch rolled back: process each alone,
             # so that only that one fails.
-            return [self._alone(message, sender) for message, sender in batch]
+            return [self._alone(entry) for entry in batch]
 
-    def _alone(self, message: dict[str, Any], sender: str) -> Outcome:
+    def _one(self, entry: Entry) -> dict[str, Any] | Stale:
+        prepared = entry.prepared
+        if prepared is not None and not self.generations.current(entry.sender, prepared.generation):
+            return Stale()
         try:
-            return self.engine.handle(message, sender)
+            if prepared is None:
+                return self.engine.handle(entry.message, entry.sender)
+            return self.engine.handle(entry.message, entry.sender, prepared.shipment)
+        finally:
+            self.generations.touch(entry.message.get("kind"), entry.sender)
+
+    def _alone(self, entry: Entry) -> Outcome:
+        try:
+            return self._one(entry)
         except Exception as exc:
             log.exception("the engine failed on a message")
             return exc
 
     def close(self) -> None:
         """Close the store."""
+        if self._checkpoints is not None:
+            self._checkpoints.close()
         with self._lock:
             self.store.close()

@@ -11,7 +11,15 @@ from pathlib import Path
 from vsb.cli import _EXTENSIONS, command
 from vsb.mbes import load_mbes
 from vsb.serve.certs import write_test_pki
-from vsb.serve.config import DEFAULT_AUDIENCE, DEFAULT_MAX_BODY, ServeConfig, ServeConfigError
+from vsb.serve.config import (
+    DEFAULT_AUDIENCE,
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_DEPTH,
+    ServeConfig,
+    ServeConfigError,
+)
+from vsb.serve.exposure import add_exposure_flags, exposure_settings
+from vsb.serve.limits import add_limit_flags, limit_settings
 from vsb.serve.masking import log_config
 
 Subparsers = argparse._SubParsersAction
@@ -94,8 +102,16 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
         "--max-body",
         type=int,
         default=DEFAULT_MAX_BODY,
-        help=f"largest request body in bytes (default {DEFAULT_MAX_BODY})",
+        help=f"largest request body but a shipment, in bytes (default {DEFAULT_MAX_BODY})",
     )
+    p.add_argument(
+        "--max-depth",
+        type=int,
+        default=DEFAULT_MAX_DEPTH,
+        help=f"deepest nesting of arrays and objects in a JSON body (default {DEFAULT_MAX_DEPTH})",
+    )
+    add_limit_flags(p)
+    add_exposure_flags(p)
     p.add_argument("--tls-cert", type=Path, help="server certificate (PEM): serve HTTPS")
     p.add_argument("--tls-key", type=Path, help="private key of --tls-cert")
     p.add_argument(
@@ -162,6 +178,9 @@ def config_from(args: argparse.Namespace) -> ServeConfig:
         test_control=args.test_control,
         start_clock=args.clock,
         max_body=args.max_body,
+        max_depth=args.max_depth,
+        **limit_settings(args),
+        **exposure_settings(args),
     )
     config.check()
     return config
@@ -177,7 +196,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.write_openapi is not None:
         from vsb.serve.app import billing_available
 
-        document = build_document(billing_available(), test_control=True)
+        token = exposure_settings(args)["test_control_token"] is not None
+        document = build_document(billing_available(), test_control=True, control_token=token)
         args.write_openapi.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         return 0
     config = config_from(args)
@@ -192,7 +212,7 @@ def serve(args: argparse.Namespace) -> int:
     logging.config.dictConfig(log_config(args.log_level))
     sock = bind(args.host, args.port if args.port is not None else 8443 if tls else 8080)
     app = create_app(config)
-    server = uvicorn_server(app, tls, args.log_level, not args.no_access_log)
+    server = uvicorn_server(app, tls, args.log_level, not args.no_access_log, config)
     announce(config, sock, tls)
     server.run(sockets=[sock])
     return 0

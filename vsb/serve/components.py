@@ -9,10 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from vsb.schemas import SCHEMA_BASE_URI
+from vsb.serve.content import FREE_TEXT_PATTERN, TEXT_PATTERN
 
 _DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _INSZ = {"type": "string", "pattern": "^[0-9]{11}$"}
 _ZORGKAS = {"enum": [180, 280, 380, 480, 580, 680]}
+_TEXT = {"type": "string", "pattern": TEXT_PATTERN}
+"""One-line text, as the door (`vsb.serve.content`) accepts it."""
 
 
 def message_ref(name: str) -> dict[str, str]:
@@ -45,7 +48,8 @@ PROBLEM = _object(
                     "pointer": {
                         "type": "string",
                         "description": "JSON pointer into the body; "
-                        '/query/<name> for a query parameter; "" for the whole request',
+                        "/query/<name> for a query parameter, /path/<name> for a path "
+                        'parameter; "" for the whole request',
                     },
                     "rule": {
                         "type": "string",
@@ -67,7 +71,8 @@ DECISION = _object(
         "reason": {
             "type": "string",
             "maxLength": 2000,
-            "description": "why; required (not blank) for a refusal",
+            "pattern": FREE_TEXT_PATTERN,
+            "description": "why; required (not blank) for a refusal; may run over lines",
         },
     },
     ["outcome"],
@@ -127,8 +132,8 @@ RESET = _object(
 PERSON = _object(
     {
         "insz": _INSZ,
-        "lastName": {"type": "string", "maxLength": 100},
-        "firstName": {"type": "string", "maxLength": 100},
+        "lastName": {**_TEXT, "maxLength": 100},
+        "firstName": {**_TEXT, "maxLength": 100},
         "birthDate": {"oneOf": [_DATE, {"type": "null"}]},
         "sex": {"enum": ["M", "F", "U"]},
         "region": {"enum": ["flanders", "brussels", "wallonia", "abroad"]},
@@ -171,9 +176,9 @@ REGISTRY = _object(
 MBE = _object(
     {
         "hco": {"type": "string", "pattern": "^[0-9]{11}$"},
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "network": {"type": "string", "maxLength": 200},
-        "province": {"type": "string", "maxLength": 100},
+        "name": {**_TEXT, "minLength": 1, "maxLength": 200},
+        "network": {**_TEXT, "maxLength": 200},
+        "province": {**_TEXT, "maxLength": 100},
         "population": {"type": "integer", "minimum": 1, "maximum": 100_000_000},
         "cotDeclaration": {"type": "boolean"},
     },

@@ -6,11 +6,36 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from vsb.serve.exposure import exposure_problem, token_problem
+from vsb.serve.replay import DEFAULT_REPLAY_CACHE_SIZE
+
 DEFAULT_AUDIENCE = "vsb-central"
 """The `aud` a client assertion must carry unless `--audience` says otherwise."""
 
-DEFAULT_MAX_BODY = 32 * 1024 * 1024
-"""The largest request body accepted: room for a 50,000-invoice shipment."""
+DEFAULT_MAX_BODY = 4 * 1024 * 1024
+"""The largest request body accepted but for a shipment: a message is a few kB, a test-control
+registry of 15,000 persons fits."""
+
+DEFAULT_MAX_SHIPMENT_BODY = 32 * 1024 * 1024
+"""The largest shipment accepted (`POST /v1/shipments`): room for 50,000 invoices."""
+
+DEFAULT_HEADER_TIMEOUT = 10.0
+"""Seconds a client has to send a request's line and headers (slowloris); then it is closed."""
+
+DEFAULT_BODY_TIMEOUT = 30.0
+"""Seconds the service waits for the next piece of a request body; then it answers 408."""
+
+DEFAULT_RATE_LIMIT = 500.0
+"""Requests per second one identity may make on average (token bucket; 0 switches it off)."""
+
+DEFAULT_RATE_BURST = 1000
+"""Requests one identity may make at once before the rate limit applies."""
+
+DEFAULT_MAX_CONNECTIONS = 1000
+"""Open connections (and requests in progress) beyond which uvicorn answers 503."""
+
+DEFAULT_MAX_DEPTH = 32
+"""The deepest nesting of arrays and objects a JSON body may have (messages need about 6)."""
 
 ASSERTION_MAX_LIFETIME = 300
 """Seconds an assertion may live (exp - iat); longer ones are refused."""
@@ -32,14 +57,30 @@ class ServeConfig:
     test_control: bool = False
     start_clock: dt.datetime | None = None
     max_body: int = DEFAULT_MAX_BODY
+    max_depth: int = DEFAULT_MAX_DEPTH
     durable: bool = True
+    max_shipment_body: int = DEFAULT_MAX_SHIPMENT_BODY
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    rate_limit: float = DEFAULT_RATE_LIMIT
+    rate_burst: int = DEFAULT_RATE_BURST
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    replay_cache_size: int = DEFAULT_REPLAY_CACHE_SIZE
+    host: str = "127.0.0.1"
+    exposed: bool = False
+    """`--i-know-this-is-exposed`: test control or dev tokens may listen off loopback."""
+    test_control_token: str | None = None
+    """`--test-control-token`: every /test/* call needs `Authorization: Bearer <it>`."""
 
     def check(self) -> None:
         """Refuse combinations that cannot work.
 
         Raises:
             ServeConfigError: no way to authenticate anyone, a missing CA or fixtures folder,
-                a clock without test control, or a non-positive body limit.
+                a clock without test control, a non-positive body limit or a nesting
+                limit outside 1..256 (the JSON parser itself stops near 1,000), a
+                limit (`check_limits`) that cannot work, or test control or dev tokens
+                exposed (`check_exposure`).
         """
         if self.ca is None and not self.insecure_dev_tokens:
             raise ServeConfigError(
@@ -63,3 +104,31 @@ class ServeConfig:
             )
         if self.max_body <= 0:
             raise ServeConfigError(f"--max-body {self.max_body}: must be a positive byte count")
+        if not 1 <= self.max_depth <= 256:
+            raise ServeConfigError(f"--max-depth {self.max_depth}: must be from 1 to 256")
+        self.check_limits()
+        self.check_exposure()
+
+    def check_exposure(self) -> None:
+        """Raises ServeConfigError for test control or dev tokens off loopback without
+        `exposed`, or a test-control token that cannot work (see vsb.serve.exposure)."""
+        problem = exposure_problem(
+            self.host, self.test_control, self.insecure_dev_tokens, self.exposed
+        ) or token_problem(self.test_control_token, self.test_control)
+        if problem is not None:
+            raise ServeConfigError(problem)
+
+    def check_limits(self) -> None:
+        """Raises ServeConfigError for a limit that is not positive (the rate may be 0: off)."""
+        for flag, value in (
+            ("--max-shipment-body", self.max_shipment_body),
+            ("--header-timeout", self.header_timeout),
+            ("--body-timeout", self.body_timeout),
+            ("--rate-burst", self.rate_burst),
+            ("--max-connections", self.max_connections),
+            ("--replay-cache-size", self.replay_cache_size),
+        ):
+            if not value > 0:
+                raise ServeConfigError(f"{flag} {value}: must be positive")
+        if not self.rate_limit >= 0:
+            raise ServeConfigError(f"--rate-limit {self.rate_limit}: must be 0 (off) or more")

@@ -1,13 +1,16 @@
 """Test control (`--test-control` only): set the clock, load persons and MBEs, reset.
 
 A conformance harness drives any central application through these; the real platform has
-none of them. They need no identity: the sandbox binds loopback unless told otherwise.
+none of them. They need no client assertion: the sandbox refuses to serve them off loopback
+unless told `--i-know-this-is-exposed`, and with `--test-control-token` every call needs that
+bearer token (401 problem otherwise, before the body is read).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -19,6 +22,7 @@ from vsb.mbes import Mbe
 from vsb.membership import Affiliation, Person, RegistrySnapshot, snapshot_problems
 from vsb.schemas import SchemaViolation
 from vsb.serve.bodies import schema_problem
+from vsb.serve.exposure import check_control_token
 from vsb.serve.mbe_routes import service_of
 from vsb.serve.problems import FieldError, Problem, ProblemError
 from vsb.serve.service import Service, json_response
@@ -183,12 +187,99 @@ async def load_mbes(request: Request) -> Response:
     return json_response({"mbes": len(mbes)})
 
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def _guarded(endpoint: Endpoint) -> Endpoint:
+    """`endpoint` behind the test-control token, when the service has one."""
+
+    async def guarded(request: Request) -> Response:
+        token = service_of(request).config.test_control_token
+        check_control_token(token, request.headers.get("authorization"))
+        return await endpoint(request)
+
+    return guarded
+
+
+async def clock(request: Request) -> Response:
+    """`/test/clock`: one route for both methods, so that a 405 lists both in `Allow`."""
+    return await (set_clock if request.method == "PUT" else get_clock)(request)
+
+
 def routes() -> list[Route]:
     """The test-control routes."""
     return [
-        Route("/test/clock", get_clock, methods=["GET"], name="get-clock"),
-        Route("/test/clock", set_clock, methods=["PUT"], name="set-clock"),
-        Route("/test/reset", reset, methods=["POST"], name="reset"),
-        Route("/test/registry", load_registry, methods=["PUT"], name="load-registry"),
-        Route("/test/mbes", load_mbes, methods=["POST"], name="load-mbes"),
+        Route("/test/clock", _guarded(clock), methods=["GET", "PUT"], name="clock"),
+        Route("/test/reset", _guarded(reset), methods=["POST"], name="reset"),
+        Route("/test/registry", _guarded(load_registry), methods=["PUT"], name="load-registry"),
+        Route("/test/mbes", _guarded(load_mbes), methods=["POST"], name="load-mbes"),
+    ]
+
+
+def _counts(*names: str) -> dict[str, Any]:
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "type": "object",
+        "required": list(names),
+        "properties": {name: count for name in names},
+        "additionalProperties": False,
+    }
+
+
+def control_operations() -> list[Any]:
+    """The OpenAPI operations of the test-control routes."""
+    from vsb.serve.openapi import Operation
+
+    def component(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    clock = component("Clock")
+    done = {
+        "type": "object",
+        "required": ["reset", "fixtures"],
+        "properties": {"reset": {"const": True}, "fixtures": {"type": "boolean"}},
+        "additionalProperties": False,
+    }
+    tag = "test-control"
+    return [
+        Operation(
+            "/test/clock",
+            "get",
+            "getClock",
+            tag,
+            "The moment the application believes it is",
+            clock,
+        ),
+        Operation(
+            "/test/clock", "put", "setClock", tag, "Set the application's clock", clock, clock
+        ),
+        Operation(
+            "/test/reset",
+            "post",
+            "reset",
+            tag,
+            "Forget every message, begeleiding and shipment; reload the fixtures",
+            done,
+            component("Reset"),
+        ),
+        Operation(
+            "/test/registry",
+            "put",
+            "loadRegistry",
+            tag,
+            "Replace the registry: persons and their affiliations",
+            _counts("persons", "affiliations"),
+            component("Registry"),
+            (409,),
+            description="409 when a person appears twice or a date does not exist.",
+        ),
+        Operation(
+            "/test/mbes",
+            "post",
+            "loadMbes",
+            tag,
+            "Add or replace MBEs",
+            _counts("mbes"),
+            component("Mbes"),
+        ),
     ]

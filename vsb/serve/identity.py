@@ -13,7 +13,6 @@ import base64
 import binascii
 import json
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,8 @@ from cryptography.x509.oid import NameOID
 
 from vsb.serve.certs import ZORGKASSEN
 from vsb.serve.config import ASSERTION_MAX_LIFETIME
-from vsb.serve.problems import ProblemError, unauthenticated
+from vsb.serve.problems import FieldError, Problem, ProblemError, unauthenticated
+from vsb.serve.replay import ReplayCache, ReplayCacheFull, ReplaySeen
 
 CLOCK_SKEW = 30
 """Seconds an `iat` may lie in the future (clocks of client and server differ a little)."""
@@ -70,7 +70,7 @@ def _b64decode(part: str, what: str) -> bytes:
 def _json_part(part: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(_b64decode(part, what))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested deep
         raise unauthenticated(f"the assertion's {what} is not JSON", "assertion-format") from None
     if not isinstance(value, dict):
         raise unauthenticated(f"the assertion's {what} is not a JSON object", "assertion-format")
@@ -81,14 +81,17 @@ class AssertionVerifier:
     """Checks client assertions against one trusted CA, remembering the `jti`s it saw."""
 
     def __init__(
-        self, ca: x509.Certificate, audience: str, now: Callable[[], float] = time.time
+        self,
+        ca: x509.Certificate,
+        audience: str,
+        now: Callable[[], float] = time.time,
+        replay: ReplayCache | None = None,
     ) -> None:
         self.ca = ca
         self.audience = audience
         self.now = now
+        self.replay = replay if replay is not None else ReplayCache()
         self._certificates: dict[str, tuple[x509.Certificate, str]] = {}
-        self._seen: dict[str, float] = {}
-        self._lock = threading.Lock()
 
     def verify(self, token: str) -> Identity:
         """The identity a token proves.
@@ -96,7 +99,8 @@ class AssertionVerifier:
         Raises:
             ProblemError: 401, with the rule: assertion-format, algorithm, certificate-chain,
                 certificate-expired, certificate-subject, signature, audience, expired,
-                lifetime, not-yet-valid, replay or subject.
+                lifetime, not-yet-valid, replay or subject; 503 (rule replay-cache-full, with
+                Retry-After) when the replay cache holds its limit of unexpired ids.
         """
         parts = token.split(".")
         if len(parts) != 3:
@@ -217,14 +221,28 @@ class AssertionVerifier:
         self._remember(jti, float(expires), now)
 
     def _remember(self, jti: str, expires: float, now: float) -> None:
-        with self._lock:
-            if jti in self._seen:
-                raise unauthenticated(
-                    "this assertion (jti) was used before; make a new one per request", "replay"
+        try:
+            self.replay.add(jti, expires, now)
+        except ReplaySeen:
+            raise unauthenticated(
+                "this assertion (jti) was used before; make a new one per request", "replay"
+            ) from None
+        except ReplayCacheFull as full:
+            # Fail closed: forgetting unexpired ids would let an assertion be replayed.
+            detail = (
+                f"{self.replay.capacity} unexpired assertion ids are held, the limit "
+                f"(--replay-cache-size); try again in {full.retry_after} s"
+            )
+            raise ProblemError(
+                Problem(
+                    503,
+                    "replay-cache-full",
+                    "Service busy",
+                    detail,
+                    (FieldError("", "replay-cache-full", detail),),
+                    headers=(("Retry-After", str(full.retry_after)),),
                 )
-            if len(self._seen) > 100_000:
-                self._seen = {k: v for k, v in self._seen.items() if v > now}
-            self._seen[jti] = expires
+            ) from None
 
 
 class Authenticator:

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from vsb.engine import CHANGE_KINDS
-from vsb.serve.problems import FieldError, invalid
+from vsb.serve.params import ID_MAX, known_query, query_int
 from vsb.serve.service import Service, json_response
 
 FEED_PAGE = 100
@@ -35,24 +35,13 @@ def message_endpoint(*kinds: str) -> Any:
     return endpoint
 
 
-def _query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
-    text = request.query_params.get(name)
-    if text is None:
-        return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        error = FieldError(
-            f"/query/{name}", "range", f"{name} must be a whole number from {low} to {high}"
-        )
-        raise invalid(f"query parameter {name}: {error.message}", [error], 400)
-    return int(text)
-
-
 async def feed(request: Request) -> Response:
     """What reached this MBE later (final decisions, settlements), after a cursor."""
     service = service_of(request)
     sender = service.mbe(request)
-    after = _query_int(request, "after", 0, 0, 2**62)
-    limit = _query_int(request, "limit", FEED_PAGE, 1, FEED_PAGE)
+    known_query(request, "after", "limit")
+    after = query_int(request, "after", 0, 0, ID_MAX)
+    limit = query_int(request, "limit", FEED_PAGE, 1, FEED_PAGE)
     items = await service.central.run(service.central.engine.feed, sender.hco, after)
     page = items[:limit]
     return json_response(

@@ -12,22 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vsb.serve.components import COMPONENTS, message_ref
+from vsb.serve.responses import BODY, problem_responses, statuses
 
 JSON = "application/json"
-PROBLEM = "application/problem+json"
-
-_STATUS_TEXT = {
-    400: "Malformed JSON or query parameter",
-    401: "No identity, or one that does not verify",
-    403: "The identity may not do this (not an admitted MBE, not this MBE's message, not "
-    "staff of this zorgkas)",
-    404: "Nothing of the caller's has this id (unknown and someone else's look the same)",
-    409: "Not possible in the current state (staff action), or conflicting data (test control)",
-    413: "Request body too large",
-    415: "Content-Type is not application/json",
-    422: "The body breaks its schema; `errors` names every field and rule",
-}
-_BODY_ERRORS = (400, 413, 415, 422)
+_BODY_ERRORS = BODY
 
 
 @dataclass(frozen=True)
@@ -102,7 +90,8 @@ def mbe_operations(billing: bool) -> list[Operation]:
             "queryInsuranceStatus",
             "mbe",
             "Ask the insurance status of a person on a date",
-            message_ref("insurance-status-answer"),
+            # a refused query (wrong INSZ check digit, reused message id) is an `answer`
+            {"oneOf": [message_ref("insurance-status-answer"), message_ref("answer")]},
             message_ref("insurance-status-query"),
             _AUTH + _BODY_ERRORS,
         ),
@@ -150,7 +139,8 @@ def mbe_operations(billing: bool) -> list[Operation]:
                 "sendShipment",
                 "mbe",
                 "Send a billing shipment; the answer is its settlement (refused or processing)",
-                message_ref("settlement"),
+                # a message id used before for another message: an `answer` refusing it
+                {"oneOf": [message_ref("settlement"), message_ref("answer")]},
                 message_ref("shipment"),
                 _AUTH + _BODY_ERRORS,
             ),
@@ -197,67 +187,18 @@ def staff_operations(billing: bool) -> list[Operation]:
     return operations
 
 
-def control_operations() -> list[Operation]:
-    """The test-control operations (only with `--test-control`)."""
-    clock = _component("Clock")
-    return [
-        Operation(
-            "/test/clock",
-            "get",
-            "getClock",
-            "test-control",
-            "The moment the application believes it is",
-            clock,
-        ),
-        Operation(
-            "/test/clock",
-            "put",
-            "setClock",
-            "test-control",
-            "Set the application's clock",
-            clock,
-            clock,
-            _BODY_ERRORS,
-        ),
-        Operation(
-            "/test/reset",
-            "post",
-            "reset",
-            "test-control",
-            "Forget every message, begeleiding and shipment; reload the fixtures",
-            {"type": "object"},
-            _component("Reset"),
-            _BODY_ERRORS,
-        ),
-        Operation(
-            "/test/registry",
-            "put",
-            "loadRegistry",
-            "test-control",
-            "Replace the registry: persons and their affiliations",
-            {"type": "object"},
-            _component("Registry"),
-            (409, *_BODY_ERRORS),
-            description="409 when a person appears twice or a date does not exist.",
-        ),
-        Operation(
-            "/test/mbes",
-            "post",
-            "loadMbes",
-            "test-control",
-            "Add or replace MBEs",
-            {"type": "object"},
-            _component("Mbes"),
-            _BODY_ERRORS,
-        ),
-    ]
-
-
-def _operation(op: Operation) -> dict[str, Any]:
+def _operation(op: Operation, control_token: bool) -> dict[str, Any]:
+    control = op.tag == "test-control"
     responses: dict[str, Any] = {
         "200": {"description": "OK", "content": {JSON: {"schema": op.answer}}}
     }
-    for status in sorted(set(op.errors)):
+    for status in statuses(
+        op.errors,
+        identity=not control,
+        body=op.body is not None,
+        path=any(p["in"] == "path" for p in op.parameters),
+        control_token=control and control_token,
+    ):
         responses[str(status)] = {"$ref": f"#/components/responses/E{status}"}
     document: dict[str, Any] = {
         "operationId": op.operation_id,
@@ -271,10 +212,17 @@ def _operation(op: Operation) -> dict[str, Any]:
         document["parameters"] = list(op.parameters)
     if op.body is not None:
         document["requestBody"] = {"required": True, "content": {JSON: {"schema": op.body}}}
-    if op.tag == "test-control":
-        document["security"] = []
+    if control:
+        document["security"] = [{"testControlToken": []}] if control_token else []
     return document
 
+
+_CONTROL = (
+    "Only with `vsb serve --test-control`: how a conformance harness drives a central "
+    "application (clock, persons, MBEs, reset). Not on the real platform. Refused off "
+    "loopback unless `--i-know-this-is-exposed`; with `--test-control-token` every call needs "
+    "`Authorization: Bearer <token>` (401 otherwise)."
+)
 
 _INTRO = (
     "The reference central zorgkassen application of VSB, as a sandbox for MBE software.\n\n"
@@ -288,31 +236,45 @@ _INTRO = (
     "also when refused by a business rule (outcome `refused`, errors naming the "
     "requirement). Transport and shape problems are 4xx `application/problem+json` "
     "(RFC 9457) naming every field and rule. A message sent again with the same "
-    "`messageId` gets the identical answer and is processed once."
+    "`messageId` gets the identical answer and is processed once; a message id used before "
+    "for another message gets an `answer` refusing it (REQ-MSG-IDEMPOTENT), on every message "
+    "endpoint. Every status an operation can answer is declared on it; 503 can also come as "
+    "plain text from the HTTP server (connection limit)."
 )
 
 
-def build_document(billing: bool, test_control: bool) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of a service with or without billing and test control."""
+def build_document(
+    billing: bool, test_control: bool, control_token: bool = False
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of a service with or without billing and test control (and
+    with `control_token`: test control behind a bearer token)."""
     operations = mbe_operations(billing) + staff_operations(billing)
     if test_control:
+        from vsb.serve.control import control_operations
+
         operations += control_operations()
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
-        paths.setdefault(op.path, {})[op.method] = _operation(op)
+        paths.setdefault(op.path, {})[op.method] = _operation(op, control_token)
     tags = [
         {"name": "mbe", "description": "MBE software: messages and the feed"},
         {"name": "staff", "description": "Zorgkas staff: reviews, signing, payment"},
     ]
+    schemes: dict[str, Any] = {
+        "clientAssertion": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWS client assertion (x5c), see info.description",
+        }
+    }
     if test_control:
-        tags.append(
-            {
-                "name": "test-control",
-                "description": "Only with `vsb serve "
-                "--test-control`: how a conformance harness drives a central "
-                "application (clock, persons, MBEs, reset). Not on the real platform.",
-            }
-        )
+        tags.append({"name": "test-control", "description": _CONTROL})
+    if test_control and control_token:
+        schemes["testControlToken"] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "the token given to `vsb serve --test-control-token`",
+        }
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -326,19 +288,7 @@ def build_document(billing: bool, test_control: bool) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": COMPONENTS,
-            "responses": {
-                f"E{status}": {
-                    "description": text,
-                    "content": {PROBLEM: {"schema": _component("Problem")}},
-                }
-                for status, text in _STATUS_TEXT.items()
-            },
-            "securitySchemes": {
-                "clientAssertion": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "bearerFormat": "JWS client assertion (x5c), see info.description",
-                }
-            },
+            "responses": problem_responses(_component("Problem")),
+            "securitySchemes": schemes,
         },
     }

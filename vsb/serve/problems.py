@@ -43,6 +43,8 @@ class Problem:
     detail: str
     errors: tuple[FieldError, ...] = field(default=())
     requirement: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    """Extra response headers, e.g. Retry-After on a 429 or 503."""
 
     def as_dict(self, instance: str) -> dict[str, Any]:
         """The problem document for the request at path `instance`."""
@@ -61,7 +63,9 @@ class Problem:
 
     def response(self, instance: str) -> Response:
         """The HTTP response carrying this problem."""
-        headers = {"WWW-Authenticate": 'Bearer realm="vsb"'} if self.status == 401 else None
+        headers = dict(self.headers)
+        if self.status == 401:
+            headers["WWW-Authenticate"] = 'Bearer realm="vsb"'
         body = json.dumps(self.as_dict(instance), ensure_ascii=False).encode()
         return Response(body, self.status, headers, media_type=PROBLEM_MEDIA_TYPE)
 

@@ -15,8 +15,12 @@ import uvicorn
 
 from vsb.serve.config import ServeConfig, ServeConfigError
 from vsb.serve.masking import log_config
+from vsb.serve.slow_clients import guarded_protocol
 
 log = logging.getLogger("vsb.serve")
+
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread keeps the interpreter when another one waits for it (Python's is 0.005)."""
 
 DEV_TOKEN_BANNER = """
 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
@@ -74,22 +78,33 @@ def uvicorn_server(
     tls: Tls | None = None,
     log_level: str = "info",
     access_log: bool = True,
+    config: ServeConfig | None = None,
 ) -> uvicorn.Server:
-    """A uvicorn server for `app`, logging through the INSZ mask."""
-    options: dict[str, Any] = {}
+    """A uvicorn server for `app`, logging through the INSZ mask, with the limits of `config`
+    (a deadline for request heads, the connection limit)."""
+    limits = config or ServeConfig()
+    # Worker threads that compute for seconds (a shipment's checks) hand the interpreter to the
+    # event loop only every switch interval: 5 ms by default, paid at each of the dozen hand-
+    # overs of one request. A shorter one keeps other callers' answers quick meanwhile.
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    options: dict[str, Any] = {
+        "http": guarded_protocol(limits.header_timeout),
+        "limit_concurrency": limits.max_connections,
+    }
     if tls is not None:
-        options = {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)}
+        options |= {"ssl_certfile": str(tls.certificate), "ssl_keyfile": str(tls.key)}
         if tls.client_ca is not None:
             options |= {"ssl_ca_certs": str(tls.client_ca), "ssl_cert_reqs": ssl.CERT_REQUIRED}
-    config = uvicorn.Config(
-        app,
-        log_config=log_config(log_level),
-        access_log=access_log,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-        **options,
+    return uvicorn.Server(
+        uvicorn.Config(
+            app,
+            log_config=log_config(log_level),
+            access_log=access_log,
+            lifespan="on",
+            timeout_graceful_shutdown=5,
+            **options,
+        )
     )
-    return uvicorn.Server(config)
 
 
 def announce(config: ServeConfig, sock: socket.socket, tls: Tls | None) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
+from vsb.jsontext import dumps, holds_large
 from vsb.schemas import MessageSchemas
-from vsb.serve.bodies import json_body, schema_problem
+from vsb.serve.bodies import INLINE_PARSE_BYTES, json_body, schema_problem
 from vsb.serve.central import Central
 from vsb.serve.config import ServeConfig
 from vsb.serve.identity import Authenticator, Identity
+from vsb.serve.limits import RateLimiter
 from vsb.serve.problems import FieldError, Problem, ProblemError, forbidden
 
 
@@ -24,10 +28,20 @@ class Service:
     central: Central
     auth: Authenticator
     schemas: MessageSchemas
+    limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.config.rate_limit, self.config.rate_burst)
 
     def identify(self, request: Request) -> Identity:
-        """The verified caller (401 when there is none)."""
-        return self.auth.identify(request.headers.get("authorization"))
+        """The verified caller, within its rate limit.
+
+        Raises:
+            ProblemError: 401 when there is none; 429 with Retry-After over the rate limit.
+        """
+        identity = self.auth.identify(request.headers.get("authorization"))
+        self.limiter.take(identity.subject)
+        return identity
 
     def mbe(self, request: Request) -> Identity:
         """The calling MBE, admitted to exchange data.
@@ -86,7 +100,12 @@ class Service:
             ProblemError: 415, 413, 400 (see `json_body`); 422 for a schema violation or a
                 kind this endpoint does not take; 403 when `mbe` is not the sender's HCO.
         """
-        body = await json_body(request, self.config.max_body)
+        limit, setting = (
+            (self.config.max_shipment_body, "max-shipment-body")
+            if kinds == ("shipment",)
+            else (self.config.max_body, "max-body")
+        )
+        body = await json_body(request, limit, self.config.max_depth, setting)
         kind = body.get("kind") if isinstance(body, dict) else None
         if isinstance(body, dict) and kind not in kinds:
             error = FieldError(
@@ -102,7 +121,10 @@ class Service:
                     "REQ-MSG-SCHEMA",
                 )
             )
-        _, violations = self.schemas.validate_message(body)
+        if kind == "shipment" or _large(request):  # seconds for 50,000 invoices: not here
+            _, violations = await anyio.to_thread.run_sync(self.schemas.validate_message, body)
+        else:
+            _, violations = self.schemas.validate_message(body)
         if violations:
             shipment = kind == "shipment"
             raise schema_problem(
@@ -123,9 +145,36 @@ class Service:
 
     async def body(self, request: Request) -> Any:
         """The JSON body of a non-message request (staff action, test control)."""
-        return await json_body(request, self.config.max_body)
+        return await json_body(request, self.config.max_body, self.config.max_depth)
 
 
-def json_response(document: object, status: int = 200) -> JSONResponse:
-    """A JSON answer."""
+def _large(request: Request) -> bool:
+    length = request.headers.get("content-length", "")
+    return not (length.isascii() and length.isdigit()) or int(length) > INLINE_PARSE_BYTES
+
+
+def json_response(document: object, status: int = 200) -> Response:
+    """A JSON answer; a large one (a settlement of thousands of invoices) is encoded in a
+    worker thread and in pieces when it is sent, so that no other caller waits for it."""
+    if isinstance(document, dict) and holds_large(document):
+        return LargeJSONResponse(document, status)
     return JSONResponse(document, status)
+
+
+class LargeJSONResponse(Response):
+    """A JSON answer encoded when sent, off the event loop (see `vsb.jsontext`)."""
+
+    media_type = "application/json"
+
+    def __init__(self, document: dict[str, Any], status: int = 200) -> None:
+        self.document = document
+        super().__init__(b"", status)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.body = await anyio.to_thread.run_sync(_encode, self.document)
+        self.headers["content-length"] = str(len(self.body))
+        await super().__call__(scope, receive, send)
+
+
+def _encode(document: dict[str, Any]) -> bytes:
+    return dumps(document).encode()

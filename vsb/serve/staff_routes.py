@@ -12,6 +12,7 @@ from starlette.routing import Route
 from vsb.review import StaffActionError
 from vsb.serve.bodies import schema_problem
 from vsb.serve.mbe_routes import service_of
+from vsb.serve.params import path_id
 from vsb.serve.problems import ProblemError, conflict, not_found
 from vsb.serve.service import json_response
 from vsb.serve.validation import validate_body
@@ -49,7 +50,7 @@ async def staff_body(request: Request, name: str) -> Any:
 
 async def reviews(request: Request) -> Response:
     """The open review queue of the caller's zorgkas."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     service.staff(request, zorgkas)
     items = await staff_call(request, service.central.engine.review_queue, zorgkas)
@@ -58,14 +59,15 @@ async def reviews(request: Request) -> Response:
 
 async def decide(request: Request) -> Response:
     """A staff decision on one review; returns the final decision sent to the MBE."""
-    zorgkas = request.path_params["zorgkas"]
+    zorgkas = path_id(request, "zorgkas")
     service = service_of(request)
     staff = service.staff(request, zorgkas)
+    review = path_id(request, "reviewId")
     body = await staff_body(request, "Decision")
     decision = await staff_call(
         request,
         service.central.engine.decide,
-        request.path_params["reviewId"],
+        review,
         zorgkas,
         staff.staff,
         body["outcome"],
@@ -76,10 +78,10 @@ async def decide(request: Request) -> Response:
 
 def routes(billing: bool) -> list[Route]:
     """The staff routes of one zorgkas."""
-    base = "/v1/zorgkassen/{zorgkas:int}"
+    base = "/v1/zorgkassen/{zorgkas}"  # ids are parsed strictly by the handlers (path_id)
     table = [
         Route(f"{base}/reviews", reviews, methods=["GET"], name="reviews"),
-        Route(f"{base}/reviews/{{reviewId:int}}/decision", decide, methods=["POST"], name="decide"),
+        Route(f"{base}/reviews/{{reviewId}}/decision", decide, methods=["POST"], name="decide"),
     ]
     if billing:
         from vsb.serve import billing_routes

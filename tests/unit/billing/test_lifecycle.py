@@ -172,7 +172,7 @@ def test_signing_issues_a_payment_order_due_after_the_payment_term() -> None:
     assert signed["status"] == "signed" and signed["paymentOrder"] == order["orderId"]
     assert order["amount"] == "8700.00"
     assert order["dueDate"] == (dt.date(2024, 3, 10) + dt.timedelta(days=term)).isoformat()
-    paid = billing.app.record_payment(order["orderId"], 180, dt.date(2024, 4, 1))
+    paid = billing.app.record_payment(order["orderId"], 180, dt.date(2024, 4, 1), "kas180-piet")
     assert paid["paidOn"] == "2024-04-01"
     assert billing.app.payment_orders(180, unpaid_only=True) == []
 
@@ -189,7 +189,7 @@ def test_staff_of_another_zorgkas_can_neither_decide_nor_sign_nor_pay() -> None:
         billing.app.sign(settlement["settlementId"], 280, "kas280-bert")
     _, order = billing.app.sign(settlement["settlementId"], 180, "kas180-anna")
     with pytest.raises(StaffActionError):
-        billing.app.record_payment(order["orderId"], 280, dt.date(2024, 4, 1))
+        billing.app.record_payment(order["orderId"], 280, dt.date(2024, 4, 1), "kas280-bert")
 
 
 def test_a_refused_line_needs_a_reason_and_a_line_is_decided_once() -> None:

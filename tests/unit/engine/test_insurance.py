@@ -137,6 +137,18 @@ def test_insurance_status_of_an_unknown_person_is_unknown_person(app: CentralApp
     assert set(answer) == {"kind", "inReplyTo", "insz", "date", "status"}
 
 
+def test_a_query_with_a_wrong_insz_check_digit_is_refused_naming_insz(
+    app: CentralApplication,
+) -> None:
+    typo = UNKNOWN[:9] + f"{(int(UNKNOWN[9:]) + 1) % 100:02d}"
+    answer = app.handle(status_query(MBE_A, typo, DAY))
+    assert_valid("answer", answer)
+    assert answer["outcome"] == "refused"
+    assert [(e["requirement"], e["pointer"]) for e in answer["errors"]] == [
+        ("REQ-ID-INSZ", "/insz")
+    ]
+
+
 def test_insurance_status_names_the_death_date(app: CentralApplication) -> None:
     answer = app.handle(status_query(MBE_A, P["deceased_affiliated"], "2024-06-01"))
     assert_valid("insurance-status-answer", answer)

@@ -1,0 +1,37 @@
+"""JSON text in pieces: the same text as `json.dumps`, and arrays that carry theirs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from vsb import jsontext
+
+DOCUMENT = {
+    "kind": "settlement",
+    "invoices": [{"n": i, "text": 'é\u2028"', "lines": [1, 2.5, None, True]} for i in range(1234)],
+    "nested": {"numbers": list(range(2000)), "none": None},
+    "empty": [],
+}
+
+
+@pytest.mark.parametrize("sort_keys", [False, True])
+def test_the_text_is_json_dumps_text(sort_keys: bool) -> None:
+    assert jsontext.dumps(DOCUMENT, sort_keys=sort_keys) == json.dumps(
+        DOCUMENT, sort_keys=sort_keys
+    )
+
+
+def test_an_encoded_array_is_spliced_in_and_gives_the_same_text() -> None:
+    array = jsontext.encoded_array(DOCUMENT["invoices"])  # type: ignore[arg-type]
+    carrying = {**DOCUMENT, "invoices": array}
+    assert array == DOCUMENT["invoices"]
+    assert jsontext.dumps(carrying) == json.dumps(DOCUMENT)
+    assert jsontext.holds_large(carrying) and not jsontext.holds_large({"a": [1]})
+
+
+def test_values_json_cannot_encode_fail_as_with_json_dumps() -> None:
+    with pytest.raises(TypeError):
+        jsontext.dumps({"a": [object()] * 1000})
+    assert jsontext.dumps({"a": [object()]}, default=lambda _: "x") == '{"a": ["x"]}'
