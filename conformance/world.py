@@ -55,6 +55,10 @@ class DeferredRegistry:
         return attribute
 
 
+STAFF = "s1"
+"""The staff id the suite acts under for a zorgkas (the sandbox's test staff member)."""
+
+
 class SetupFailed(AssertionError):
     """A Given could not be brought about: the scenario cannot test what it is about."""
 

@@ -52,16 +52,29 @@ def colleague_signs(world: World, zorgkas: int, mbe: str, day: dt.date) -> None:
 @then(step("signing the shipment is refused for {requirement:Req}"))
 def signing_refused(world: World, requirement: str) -> None:
     """The signature was refused, naming the requirement."""
+    _expect_staff_refused(
+        world,
+        "the signature",
+        requirement,
+        lambda r: f"signed (settlement {(r.field('settlement') or {}).get('status')!r})",
+    )
+
+
+def _expect_staff_refused(
+    world: World, action: str, requirement: str, done: Callable[[Reply], str]
+) -> None:
+    """The last staff action was refused with a problem naming `requirement`; `done` says in
+    words what happened when it was not."""
     reply = books(world).staff_reply
     if reply is None:
-        raise SetupFailed("no staff member tried to sign a shipment")
+        raise SetupFailed(f"no staff member attempted {action}")
     if not reply.problem or reply.field("requirement") != requirement:
         got = (
             f"HTTP {reply.status} problem ({reply.field('requirement')})"
             if reply.problem
-            else f"signed (settlement {(reply.field('settlement') or {}).get('status')!r})"
+            else done(reply)
         )
-        raise Breach(f"the signature refused for {requirement}", got, requirement, None)
+        raise Breach(f"{action} refused for {requirement}", got, requirement, None)
 
 
 @then(step("MBE {mbe:Name} receives the signed settlement of its shipment"))
@@ -261,16 +274,9 @@ def decider_pays(world: World, patient: str, day: dt.date) -> None:
 @then(step("recording the payment is refused for {requirement:Req}"))
 def payment_refused(world: World, requirement: str) -> None:
     """The payment was not recorded: a problem naming the requirement."""
-    reply = books(world).staff_reply
-    if reply is None:
-        raise SetupFailed("no staff member tried to record a payment")
-    if not reply.problem or reply.field("requirement") != requirement:
-        got = (
-            f"HTTP {reply.status} problem ({reply.field('requirement')})"
-            if reply.problem
-            else f"recorded (paidOn {reply.field('paidOn')!r})"
-        )
-        raise Breach(f"the payment refused for {requirement}", got, requirement, None)
+    _expect_staff_refused(
+        world, "the payment", requirement, lambda r: f"recorded (paidOn {r.field('paidOn')!r})"
+    )
 
 
 @then(step("the payment order is not paid"))

@@ -18,13 +18,9 @@ from conformance.adapters.base import Decision
 from conformance.mbe.candidate import harness
 from conformance.mbe.traffic import received, references
 from conformance.steps.types import step
-from conformance.world import SetupFailed, World
+from conformance.world import STAFF, SetupFailed, World
 from vsb.identifiers import make_bis
 from vsb.membership import Affiliation, RegistrySnapshot
-
-STAFF = "s1"
-"""The zorgkas staff member the harness plays."""
-
 
 # -- the central application's answers -------------------------------------------------------
 

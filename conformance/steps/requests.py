@@ -23,10 +23,14 @@ REQUEST_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _set(message: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    for key in path[:-1]:
-        message = message[key]
-    message[path[-1]] = value
+def _holder(message: dict[str, Any], field: str) -> tuple[dict[str, Any], str]:
+    """The object holding a request field the scenario names, and the field's key there."""
+    if field not in REQUEST_FIELDS:
+        raise SetupFailed(f"unknown request field {field!r}; one of {sorted(REQUEST_FIELDS)}")
+    *parents, key = REQUEST_FIELDS[field]
+    for parent in parents:
+        message = message[parent]
+    return message, key
 
 
 def request_message(
@@ -109,11 +113,10 @@ def request_restart(world: World, mbe: str, patient: str, start: dt.date, sent: 
 def request_with(
     world: World, mbe: str, patient: str, start: dt.date, sent: dt.date, field: str, value: str
 ) -> None:
-    if field not in REQUEST_FIELDS:
-        raise SetupFailed(f"unknown request field {field!r}; one of {sorted(REQUEST_FIELDS)}")
     world.at(sent)
     message = request_message(world, mbe, patient, start, "new")
-    _set(message, REQUEST_FIELDS[field], value)
+    holder, key = _holder(message, field)
+    holder[key] = value
     _send(world, mbe, patient, start, message)
 
 
@@ -126,15 +129,10 @@ def request_with(
 def request_without(
     world: World, mbe: str, patient: str, start: dt.date, sent: dt.date, field: str
 ) -> None:
-    if field not in REQUEST_FIELDS:
-        raise SetupFailed(f"unknown request field {field!r}; one of {sorted(REQUEST_FIELDS)}")
     world.at(sent)
     message = request_message(world, mbe, patient, start, "new")
-    path = REQUEST_FIELDS[field]
-    holder: dict[str, Any] = message
-    for key in path[:-1]:
-        holder = holder[key]
-    del holder[path[-1]]
+    holder, key = _holder(message, field)
+    del holder[key]
     _send(world, mbe, patient, start, message)
 
 

@@ -15,10 +15,7 @@ from pytest_bdd import then, when
 from conformance.adapters.base import Decision, Reply
 from conformance.steps.types import step
 from conformance.verdicts import Breach, describe, expect_under_review, outcome
-from conformance.world import SetupFailed, World
-
-STAFF = "s1"
-"""The staff id every zorgkas's staff member acts under (the sandbox's test staff)."""
+from conformance.world import STAFF, SetupFailed, World
 
 # -- the message under review ----------------------------------------------------------------
 
