@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from vsb.engine import CentralApplication
 from vsb.schemas import load_schemas
@@ -25,6 +25,8 @@ from vsb.serve.limits import BodyTimeout
 from vsb.serve.openapi import build_document
 from vsb.serve.problems import Problem, ProblemError
 from vsb.serve.replay import ReplayCache
+from vsb.serve.sandboxes import Sandboxes
+from vsb.serve.sandboxes import routes as sandbox_routes
 from vsb.serve.service import Service
 
 log = logging.getLogger("vsb.serve")
@@ -102,14 +104,17 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
     central = central or Central(config)
     billing = billing_available()
     service = Service(config, central, _authenticator(config), load_schemas())
-    routes = mbe_routes.routes(billing) + staff_routes.routes(billing)
+    routes: list[BaseRoute] = [*mbe_routes.routes(billing), *staff_routes.routes(billing)]
+    sandboxes = Sandboxes(service)
     if config.test_control:
-        routes += control.routes()
+        routes += control.routes() + sandbox_routes(billing)
+        sandboxes.restore()
     routes += _document_routes(billing, config)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        sandboxes.close()
         central.close()
 
     app = Starlette(
@@ -126,4 +131,5 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
         },
     )
     app.state.service = service
+    app.state.sandboxes = sandboxes
     return app

@@ -46,10 +46,10 @@ log = logging.getLogger("vsb.serve")
 class Central:
     """The reference application as the service runs it."""
 
-    def __init__(self, config: ServeConfig) -> None:
+    def __init__(self, config: ServeConfig, clock: FixedClock | None = None) -> None:
         self.config = config
         self.store = Store(config.db, durable=config.durable)
-        self.clock: FixedClock | SystemClock = (
+        self.clock: FixedClock | SystemClock = clock or (  # `clock`: a sandbox's own
             FixedClock(config.start_clock or dt.datetime.now(dt.UTC).astimezone())
             if config.test_control
             else SystemClock()

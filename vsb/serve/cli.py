@@ -15,6 +15,8 @@ from vsb.serve.config import (
     DEFAULT_AUDIENCE,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_GENERATED_PERSONS,
+    DEFAULT_MAX_SANDBOXES,
     ServeConfig,
     ServeConfigError,
 )
@@ -110,6 +112,20 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
         default=DEFAULT_MAX_DEPTH,
         help=f"deepest nesting of arrays and objects in a JSON body (default {DEFAULT_MAX_DEPTH})",
     )
+    p.add_argument(
+        "--max-sandboxes",
+        type=int,
+        default=DEFAULT_MAX_SANDBOXES,
+        help="with --test-control: sandboxes per vendor besides the default one "
+        f"(default {DEFAULT_MAX_SANDBOXES})",
+    )
+    p.add_argument(
+        "--max-generated-persons",
+        type=int,
+        default=DEFAULT_MAX_GENERATED_PERSONS,
+        help="with --test-control: the most test persons one registry/generate call makes "
+        f"(default {DEFAULT_MAX_GENERATED_PERSONS})",
+    )
     add_limit_flags(p)
     add_exposure_flags(p)
     p.add_argument("--tls-cert", type=Path, help="server certificate (PEM): serve HTTPS")
@@ -179,6 +195,8 @@ def config_from(args: argparse.Namespace) -> ServeConfig:
         start_clock=args.clock,
         max_body=args.max_body,
         max_depth=args.max_depth,
+        max_sandboxes=args.max_sandboxes,
+        max_generated_persons=args.max_generated_persons,
         **limit_settings(args),
         **exposure_settings(args),
     )

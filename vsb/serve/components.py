@@ -10,6 +10,7 @@ from typing import Any
 
 from vsb.schemas import SCHEMA_BASE_URI
 from vsb.serve.content import FREE_TEXT_PATTERN, TEXT_PATTERN
+from vsb.serve.sandbox_components import SANDBOX_COMPONENTS
 
 _DATE = {"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _INSZ = {"type": "string", "pattern": "^[0-9]{11}$"}
@@ -212,4 +213,5 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "Reset": RESET,
     "Registry": REGISTRY,
     "Mbes": MBES,
+    **SANDBOX_COMPONENTS,
 }

@@ -37,6 +37,13 @@ DEFAULT_MAX_CONNECTIONS = 1000
 DEFAULT_MAX_DEPTH = 32
 """The deepest nesting of arrays and objects a JSON body may have (messages need about 6)."""
 
+DEFAULT_MAX_SANDBOXES = 20
+"""Sandboxes per vendor one service holds at most, besides the default one (test control)."""
+
+DEFAULT_MAX_GENERATED_PERSONS = 20_000
+"""The most test persons one `registry/generate` call makes (a second or two); also the most
+`--max-generated-persons` may say, since the OpenAPI document declares it."""
+
 ASSERTION_MAX_LIFETIME = 300
 """Seconds an assertion may live (exp - iat); longer ones are refused."""
 
@@ -71,6 +78,18 @@ class ServeConfig:
     """`--i-know-this-is-exposed`: test control or dev tokens may listen off loopback."""
     test_control_token: str | None = None
     """`--test-control-token`: every /test/* call needs `Authorization: Bearer <it>`."""
+    max_sandboxes: int = DEFAULT_MAX_SANDBOXES
+    """`--max-sandboxes`: sandboxes per vendor (`POST /test/sandboxes`) besides the default."""
+    max_generated_persons: int = DEFAULT_MAX_GENERATED_PERSONS
+    """`--max-generated-persons`: the bound of `registry/generate`."""
+
+    def sandbox_folder(self) -> Path | None:
+        """Where the sandboxes per vendor keep their files: `<db without suffix>.sandboxes/`
+        beside the database; None for a service in memory (its sandboxes are too)."""
+        if self.db == ":memory:":
+            return None
+        path = Path(self.db)
+        return path.with_name(f"{path.stem}.sandboxes")
 
     def check(self) -> None:
         """Refuse combinations that cannot work.
@@ -106,6 +125,11 @@ class ServeConfig:
             raise ServeConfigError(f"--max-body {self.max_body}: must be a positive byte count")
         if not 1 <= self.max_depth <= 256:
             raise ServeConfigError(f"--max-depth {self.max_depth}: must be from 1 to 256")
+        if not 1 <= self.max_generated_persons <= DEFAULT_MAX_GENERATED_PERSONS:
+            raise ServeConfigError(
+                f"--max-generated-persons {self.max_generated_persons}: must be from 1 to "
+                f"{DEFAULT_MAX_GENERATED_PERSONS}"
+            )
         self.check_limits()
         self.check_exposure()
 
@@ -127,6 +151,7 @@ class ServeConfig:
             ("--rate-burst", self.rate_burst),
             ("--max-connections", self.max_connections),
             ("--replay-cache-size", self.replay_cache_size),
+            ("--max-sandboxes", self.max_sandboxes),
         ):
             if not value > 0:
                 raise ServeConfigError(f"{flag} {value}: must be positive")

@@ -20,10 +20,12 @@ from starlette.routing import Route
 from vsb.clock import FixedClock
 from vsb.mbes import Mbe
 from vsb.membership import Affiliation, Person, RegistrySnapshot, snapshot_problems
+from vsb.rulebook import default_rulebook
 from vsb.schemas import SchemaViolation
 from vsb.serve.bodies import schema_problem
 from vsb.serve.exposure import check_control_token
 from vsb.serve.mbe_routes import service_of
+from vsb.serve.population import RegistryFull, add_generated
 from vsb.serve.problems import FieldError, Problem, ProblemError
 from vsb.serve.service import Service, json_response
 from vsb.serve.validation import validate_body
@@ -187,18 +189,42 @@ async def load_mbes(request: Request) -> Response:
     return json_response({"mbes": len(mbes)})
 
 
+async def generate_registry(request: Request) -> Response:
+    """Add `persons` generated, insured test persons to the registry (see vsb.serve.population)."""
+    service, body = await _checked(request, "GenerateRegistry")
+    count, limit = body["persons"], service.config.max_generated_persons
+    if count > limit:
+        raise schema_problem(
+            [SchemaViolation("/persons", "maximum", f"at most {limit} (--max-generated-persons)")],
+            "generate",
+        )
+    seed = body.get("seed", 0)
+    zorgkassen = body.get("zorgkassen", sorted(default_rulebook().zorgkassen))
+    store = service.central.store
+    try:
+        generated = await service.central.run(add_generated, store, count, seed, zorgkassen)
+    except RegistryFull as full:
+        error = FieldError("/persons", "registry-full", str(full))
+        raise ProblemError(
+            Problem(409, "registry-conflict", "Registry conflict", str(full), (error,))
+        ) from None
+    log.info("test control: %d test persons generated (seed %d)", count, seed)
+    return json_response(generated.as_dict(seed))
+
+
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-def _guarded(endpoint: Endpoint) -> Endpoint:
-    """`endpoint` behind the test-control token, when the service has one."""
+def guarded(endpoint: Endpoint) -> Endpoint:
+    """`endpoint` behind the test-control token, when the service has one (checked before
+    anything else, a sandbox's name included)."""
 
-    async def guarded(request: Request) -> Response:
-        token = service_of(request).config.test_control_token
+    async def guarded_endpoint(request: Request) -> Response:
+        token = request.app.state.service.config.test_control_token
         check_control_token(token, request.headers.get("authorization"))
         return await endpoint(request)
 
-    return guarded
+    return guarded_endpoint
 
 
 async def clock(request: Request) -> Response:
@@ -209,10 +235,16 @@ async def clock(request: Request) -> Response:
 def routes() -> list[Route]:
     """The test-control routes."""
     return [
-        Route("/test/clock", _guarded(clock), methods=["GET", "PUT"], name="clock"),
-        Route("/test/reset", _guarded(reset), methods=["POST"], name="reset"),
-        Route("/test/registry", _guarded(load_registry), methods=["PUT"], name="load-registry"),
-        Route("/test/mbes", _guarded(load_mbes), methods=["POST"], name="load-mbes"),
+        Route("/test/clock", guarded(clock), methods=["GET", "PUT"], name="clock"),
+        Route("/test/reset", guarded(reset), methods=["POST"], name="reset"),
+        Route("/test/registry", guarded(load_registry), methods=["PUT"], name="load-registry"),
+        Route(
+            "/test/registry/generate",
+            guarded(generate_registry),
+            methods=["POST"],
+            name="generate-registry",
+        ),
+        Route("/test/mbes", guarded(load_mbes), methods=["POST"], name="load-mbes"),
     ]
 
 
@@ -226,6 +258,15 @@ def _counts(*names: str) -> dict[str, Any]:
     }
 
 
+RESET_DONE = {
+    "type": "object",
+    "required": ["reset", "fixtures"],
+    "properties": {"reset": {"const": True}, "fixtures": {"type": "boolean"}},
+    "additionalProperties": False,
+}
+"""The answer to a reset."""
+
+
 def control_operations() -> list[Any]:
     """The OpenAPI operations of the test-control routes."""
     from vsb.serve.openapi import Operation
@@ -234,12 +275,7 @@ def control_operations() -> list[Any]:
         return {"$ref": f"#/components/schemas/{name}"}
 
     clock = component("Clock")
-    done = {
-        "type": "object",
-        "required": ["reset", "fixtures"],
-        "properties": {"reset": {"const": True}, "fixtures": {"type": "boolean"}},
-        "additionalProperties": False,
-    }
+    done = RESET_DONE
     tag = "test-control"
     return [
         Operation(
@@ -272,6 +308,20 @@ def control_operations() -> list[Any]:
             component("Registry"),
             (409,),
             description="409 when a person appears twice or a date does not exist.",
+        ),
+        Operation(
+            "/test/registry/generate",
+            "post",
+            "generateRegistry",
+            tag,
+            "Add generated, insured test persons to the registry (deterministic for a seed)",
+            component("GeneratedRegistry"),
+            component("GenerateRegistry"),
+            (409,),
+            description="Each person lives in Flanders, has an RRN with correct check digits "
+            "and is officially affiliated with one of `zorgkassen` from 2001-01-01. 422 when "
+            "`persons` is above --max-generated-persons; 409 when the registry would hold "
+            "more than 100,000 persons.",
         ),
         Operation(
             "/test/mbes",

@@ -17,8 +17,12 @@ FEED_PAGE = 100
 
 
 def service_of(request: Request) -> Service:
-    """The service the app was built with."""
-    service: Service = request.app.state.service
+    """The service the request is for: the app's, or under /sandboxes/{sandbox} that
+    sandbox's (404 problem when there is none by that name; see vsb.serve.sandboxes)."""
+    name = request.path_params.get("sandbox")
+    service: Service = (
+        request.app.state.service if name is None else request.app.state.sandboxes.service(name)
+    )
     return service
 
 

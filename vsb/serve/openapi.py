@@ -251,8 +251,9 @@ def build_document(
     operations = mbe_operations(billing) + staff_operations(billing)
     if test_control:
         from vsb.serve.control import control_operations
+        from vsb.serve.sandboxes import sandbox_operations
 
-        operations += control_operations()
+        operations += control_operations() + sandbox_operations()
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method] = _operation(op, control_token)
@@ -275,7 +276,7 @@ def build_document(
             "scheme": "bearer",
             "description": "the token given to `vsb serve --test-control-token`",
         }
-    return {
+    document = {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "info": {
@@ -292,3 +293,8 @@ def build_document(
             "securitySchemes": schemes,
         },
     }
+    if test_control:
+        from vsb.serve.sandboxes import declare_servers
+
+        declare_servers(document)
+    return document

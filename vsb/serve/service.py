@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,8 @@ class Service:
     central: Central
     auth: Authenticator
     schemas: MessageSchemas
+    gate: Callable[[Identity], None] | None = None
+    """A sandbox per vendor's check that the caller was given to it (raises a 403 problem)."""
     limiter: RateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
@@ -37,10 +40,13 @@ class Service:
         """The verified caller, within its rate limit.
 
         Raises:
-            ProblemError: 401 when there is none; 429 with Retry-After over the rate limit.
+            ProblemError: 401 when there is none; 429 with Retry-After over the rate limit;
+                403 in a sandbox per vendor the identity was not given to.
         """
         identity = self.auth.identify(request.headers.get("authorization"))
         self.limiter.take(identity.subject)
+        if self.gate is not None:
+            self.gate(identity)
         return identity
 
     def mbe(self, request: Request) -> Identity:
