@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from conformance.adapters.http import HttpCentral
 from tests.integration.conftest import (
     MBE,
     OTHER_MBE,
@@ -20,8 +21,10 @@ from tests.integration.conftest import (
     request_message,
     status_query,
 )
+from tests.integration.test_conformance_http import REGISTRY
 from tests.integration.test_serve_load import shipment
 from vsb.identifiers import validate_insz
+from vsb.mbes import Mbe
 
 INSZ_180 = "48031402205"
 
@@ -309,3 +312,27 @@ def test_generating_more_persons_than_the_setting_is_a_422_naming_persons(
     negative = server.client.post("/test/registry/generate", json={"persons": 0})
     assert negative.status_code == 422
     assert negative.json()["errors"][0]["pointer"] == "/persons"
+
+
+def test_a_harness_drives_a_sandbox_through_its_base_url_as_it_drives_a_service(
+    server: LiveServer, pki: Path
+) -> None:
+    create(server, "harness", mbes=[MBE, OTHER_MBE])
+    central = HttpCentral(f"{server.url}/sandboxes/harness", ca=str(pki / "ca"), cert_dir=str(pki))
+    try:
+        central.reset()
+        central.set_clock(dt.datetime(2024, 5, 2, 9))
+        central.load_registry(REGISTRY)
+        central.load_mbes([Mbe(MBE, "MBE Gent", "", "", 1, True)])
+        reply = central.send(MBE, status_query(INSZ_180, "q-1"))
+        assert reply.status == 200 and reply.body["status"] == "affiliated"
+        refused = central.send(OTHER_MBE, status_query(INSZ_180, "q-2", OTHER_MBE))
+        assert (refused.status, refused.body["requirement"]) == (403, "REQ-MBE-KNOWN")
+    finally:
+        central.close()
+    assert clock_of(server, "/sandboxes/harness").startswith("2024-05-02")
+    assert clock_of(server).startswith(START.date().isoformat())  # the default: untouched
+    default = server.mbe(OTHER_MBE).post(
+        "/v1/insurance-status", status_query(INSZ_180, "q-3", OTHER_MBE)
+    )
+    assert default.json()["status"] == "affiliated"
