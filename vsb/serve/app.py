@@ -17,13 +17,13 @@ from starlette.routing import BaseRoute, Route
 from vsb.engine import CentralApplication
 from vsb.schemas import load_schemas
 from vsb.serve import control, mbe_routes, staff_routes
-from vsb.serve.central import Central
+from vsb.serve.central import Central, CentralClosed
 from vsb.serve.collector import PauseCollectorForLargeBodies
 from vsb.serve.config import ServeConfig
 from vsb.serve.identity import AssertionVerifier, Authenticator
 from vsb.serve.limits import BodyTimeout
 from vsb.serve.openapi import build_document
-from vsb.serve.problems import Problem, ProblemError
+from vsb.serve.problems import Problem, ProblemError, not_found
 from vsb.serve.replay import ReplayCache
 from vsb.serve.sandboxes import Sandboxes
 from vsb.serve.sandboxes import routes as sandbox_routes
@@ -61,6 +61,10 @@ async def _server_error(request: Request, exc: Exception) -> Response:
         "the service failed; the message was not processed",
     )
     return problem.response(request.url.path)
+
+
+async def _closed(request: Request, exc: Exception) -> Response:
+    return not_found(f"{exc}; nothing was processed").problem.response(request.url.path)
 
 
 def _authenticator(config: ServeConfig) -> Authenticator:
@@ -127,6 +131,7 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
         exception_handlers={
             ProblemError: _problem,
             HTTPException: _http_error,
+            CentralClosed: _closed,
             Exception: _server_error,
         },
     )

@@ -43,6 +43,10 @@ Admission = Literal["admitted", "unknown", "no-cot"]
 log = logging.getLogger("vsb.serve")
 
 
+class CentralClosed(RuntimeError):
+    """The engine was closed (its sandbox deleted) before this call could run."""
+
+
 class Central:
     """The reference application as the service runs it."""
 
@@ -56,6 +60,7 @@ class Central:
         )
         self.engine = CentralApplication(self.store, self.clock)
         self._lock = threading.Lock()
+        self.closed = False
         self._admission: dict[str, Admission] = {}
         self._pending: list[Entry] = []
         self._draining = False
@@ -126,6 +131,8 @@ class Central:
         checked against, so it makes every shipment checked before it stale.
         """
         with self._lock:
+            if self.closed:  # a sandbox deleted while this request was on its way
+                raise CentralClosed("this sandbox was deleted")
             try:
                 return function(*args)
             finally:
@@ -214,4 +221,5 @@ class Central:
         if self._checkpoints is not None:
             self._checkpoints.close()
         with self._lock:
+            self.closed = True
             self.store.close()

@@ -251,7 +251,7 @@ def build_document(
     operations = mbe_operations(billing) + staff_operations(billing)
     if test_control:
         from vsb.serve.control import control_operations
-        from vsb.serve.sandboxes import sandbox_operations
+        from vsb.serve.sandbox_components import sandbox_operations
 
         operations += control_operations() + sandbox_operations()
     paths: dict[str, dict[str, Any]] = {}
@@ -294,7 +294,7 @@ def build_document(
         },
     }
     if test_control:
-        from vsb.serve.sandboxes import declare_servers
+        from vsb.serve.sandbox_components import declare_servers
 
         declare_servers(document)
     return document

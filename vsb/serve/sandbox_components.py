@@ -1,6 +1,8 @@
-"""The schemas of the sandboxes per vendor and of a generated patient pool (test control).
+"""How the OpenAPI document declares sandboxes per vendor: their operations, the second server
+(`/sandboxes/{sandbox}`) and the schemas, with those of a generated patient pool.
 
-Part of `components/schemas` (`vsb.serve.components`); self-contained, as request bodies are.
+The schemas are part of `components/schemas` (`vsb.serve.components`); request bodies are
+self-contained.
 """
 
 from __future__ import annotations
@@ -8,6 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from vsb.serve.config import DEFAULT_MAX_GENERATED_PERSONS
+
+PREFIX = "/sandboxes"
+"""The path under which each sandbox's API lives: `/sandboxes/{name}/...`."""
 
 NAME_PATTERN = "^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$"
 """A sandbox name: 1 to 32 lowercase letters, digits and inner hyphens (it names a file and a
@@ -161,3 +166,86 @@ SANDBOX_COMPONENTS: dict[str, dict[str, Any]] = {
     "GenerateRegistry": GENERATE,
     "GeneratedRegistry": GENERATED,
 }
+
+
+def sandbox_operations() -> list[Any]:
+    """The OpenAPI operations that manage sandboxes (each one's API is the second server)."""
+    from vsb.serve.control import RESET_DONE
+    from vsb.serve.openapi import Operation
+
+    def component(name: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    name = {
+        "name": "sandbox",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string", "pattern": NAME_PATTERN, "maxLength": 32},
+    }
+    tag, one = "test-control", "/test/sandboxes/{sandbox}"
+    sandbox, done = component("Sandbox"), RESET_DONE
+    return [
+        Operation(
+            "/test/sandboxes",
+            "get",
+            "listSandboxes",
+            tag,
+            "The sandboxes per vendor",
+            component("Sandboxes"),
+        ),
+        Operation(
+            "/test/sandboxes",
+            "post",
+            "createSandbox",
+            tag,
+            "Create a sandbox: its own store, clock, registry and MBEs, for the identities given",
+            sandbox,
+            component("NewSandbox"),
+            (409,),
+            description="409 when the name is taken or --max-sandboxes are open. Its API is "
+            "then under /sandboxes/{name} (the second server), for its MBEs and staff only.",
+        ),
+        Operation(one, "get", "getSandbox", tag, "One sandbox", sandbox, None, (), (name,)),
+        Operation(
+            one,
+            "delete",
+            "deleteSandbox",
+            tag,
+            "Delete a sandbox and its files; answers what it was",
+            sandbox,
+            None,
+            (),
+            (name,),
+        ),
+        Operation(
+            f"{one}/reset",
+            "post",
+            "resetSandbox",
+            tag,
+            "Forget everything of one sandbox; reload the fixtures if it has them",
+            done,
+            component("Reset"),
+            (),
+            (name,),
+        ),
+    ]
+
+
+SERVERS = [
+    {"url": "/", "description": "the default sandbox, open to every identity"},
+    {
+        "url": PREFIX + "/{sandbox}",
+        "description": "a sandbox per vendor (test control), for the identities given to it",
+        "variables": {"sandbox": {"default": "my-sandbox", "description": "its name"}},
+    },
+]
+
+
+def declare_servers(document: dict[str, Any]) -> None:
+    """Declare the two servers (the default sandbox, a sandbox per vendor) on `document`;
+    the operations that manage sandboxes live on the first only."""
+    document["servers"] = SERVERS
+    for path, item in document["paths"].items():
+        if path.startswith("/test/sandboxes"):
+            for operation in item.values():
+                operation["servers"] = SERVERS[:1]

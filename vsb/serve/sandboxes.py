@@ -36,14 +36,11 @@ from vsb.serve.bodies import schema_problem
 from vsb.serve.central import Central
 from vsb.serve.identity import Identity
 from vsb.serve.problems import FieldError, Problem, ProblemError, not_found
-from vsb.serve.sandbox_components import NAME_PATTERN
+from vsb.serve.sandbox_components import NAME_PATTERN, PREFIX
 from vsb.serve.service import Service, json_response
 from vsb.serve.validation import validate_body
 
 log = logging.getLogger("vsb.serve")
-
-PREFIX = "/sandboxes"
-"""The path under which each sandbox's API lives: `/sandboxes/{name}/...`."""
 
 
 class SandboxClock(FixedClock):
@@ -370,88 +367,6 @@ def routes(billing: bool) -> list[BaseRoute]:
             name="in-sandbox",
         ),
     ]
-
-
-def sandbox_operations() -> list[Any]:
-    """The OpenAPI operations that manage sandboxes (each one's API is the second server)."""
-    from vsb.serve.openapi import Operation
-
-    def component(name: str) -> dict[str, str]:
-        return {"$ref": f"#/components/schemas/{name}"}
-
-    name = {
-        "name": "sandbox",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": NAME_PATTERN, "maxLength": 32},
-    }
-    tag, one = "test-control", "/test/sandboxes/{sandbox}"
-    sandbox, done = component("Sandbox"), control.RESET_DONE
-    return [
-        Operation(
-            "/test/sandboxes",
-            "get",
-            "listSandboxes",
-            tag,
-            "The sandboxes per vendor",
-            component("Sandboxes"),
-        ),
-        Operation(
-            "/test/sandboxes",
-            "post",
-            "createSandbox",
-            tag,
-            "Create a sandbox: its own store, clock, registry and MBEs, for the identities given",
-            sandbox,
-            component("NewSandbox"),
-            (409,),
-            description="409 when the name is taken or --max-sandboxes are open. Its API is "
-            "then under /sandboxes/{name} (the second server), for its MBEs and staff only.",
-        ),
-        Operation(one, "get", "getSandbox", tag, "One sandbox", sandbox, None, (), (name,)),
-        Operation(
-            one,
-            "delete",
-            "deleteSandbox",
-            tag,
-            "Delete a sandbox and its files; answers what it was",
-            sandbox,
-            None,
-            (),
-            (name,),
-        ),
-        Operation(
-            f"{one}/reset",
-            "post",
-            "resetSandbox",
-            tag,
-            "Forget everything of one sandbox; reload the fixtures if it has them",
-            done,
-            component("Reset"),
-            (),
-            (name,),
-        ),
-    ]
-
-
-SERVERS = [
-    {"url": "/", "description": "the default sandbox, open to every identity"},
-    {
-        "url": PREFIX + "/{sandbox}",
-        "description": "a sandbox per vendor (test control), for the identities given to it",
-        "variables": {"sandbox": {"default": "my-sandbox", "description": "its name"}},
-    },
-]
-
-
-def declare_servers(document: dict[str, Any]) -> None:
-    """Declare the two servers (the default sandbox, a sandbox per vendor) on `document`;
-    the operations that manage sandboxes live on the first only."""
-    document["servers"] = SERVERS
-    for path, item in document["paths"].items():
-        if path.startswith("/test/sandboxes"):
-            for operation in item.values():
-                operation["servers"] = SERVERS[:1]
 
 
 __all__ = ["NAME_PATTERN", "Sandbox", "SandboxClock", "SandboxSpec", "Sandboxes", "routes"]

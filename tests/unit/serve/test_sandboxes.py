@@ -3,6 +3,7 @@ restart from the data folder, and the generator's invariants."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -11,9 +12,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from starlette.requests import Request
 
 from vsb.membership import snapshot_problems
 from vsb.serve.app import create_app
+from vsb.serve.central import Central, CentralClosed
 from vsb.serve.config import DEFAULT_MAX_GENERATED_PERSONS, ServeConfig, ServeConfigError
 from vsb.serve.population import (
     AFFILIATED_FROM,
@@ -164,3 +167,22 @@ def test_a_registry_that_would_grow_past_its_limit_gets_nothing(
     with pytest.raises(RegistryFull, match="30 persons"):
         add_generated(store, 11, 2, ZORGKASSEN)
     assert store.db.execute("SELECT count(*) FROM persons").fetchone()[0] == 30
+
+
+def test_a_call_after_the_engine_closed_is_refused_and_the_app_answers_it_with_a_404(
+    tmp_path: Path,
+) -> None:
+    central = Central(ServeConfig(db=":memory:", fixtures=None, test_control=True))
+    central.close()
+    with pytest.raises(CentralClosed, match="deleted"):
+        central.call(central.store.mbe, "76310195930")
+    app = create_app(_config(tmp_path))
+    try:
+        handler = app.exception_handlers[CentralClosed]
+        scope = {"type": "http", "method": "GET", "path": "/sandboxes/a/v1/feed", "headers": []}
+        request = Request(scope)
+        response = asyncio.run(handler(request, CentralClosed("this sandbox was deleted")))
+        assert response.status_code == 404
+        assert b"this sandbox was deleted; nothing was processed" in response.body
+    finally:
+        app.state.service.central.close()
