@@ -17,6 +17,7 @@ from typing import Any
 
 import vsb.billing.checks
 import vsb.billing.shipments
+import vsb.billing.staff
 import vsb.changes
 import vsb.engine
 from vsb.answers import Error
@@ -237,4 +238,11 @@ def window_after_death_from_the_declared_send_date(clock: FixedClock) -> Central
         return found
 
     vsb.billing.shipments._state = state
+    return CentralApplication(clock=clock)
+
+
+@breaks("REQ-BL-PAYMENT-TERM")
+def payments_not_in_feed(clock: FixedClock) -> CentralApplication:
+    """The feed: the MBE is never told that a payment order was paid."""
+    vsb.billing.staff.payments = lambda ctx, mbe, after: []
     return CentralApplication(clock=clock)
