@@ -70,7 +70,7 @@ Feature: Review of lines, signing, settlement and payment
       And zorgkas 380 has a payment order to MBE Brugge for the full forfait of Bert
 
   @REQ-BL-PAYMENT-TERM
-  Rule: The zorgkas pays the MBE within the payment term of 42 days after signing
+  Rule: The zorgkas pays the MBE within the payment term of 42 days after signing, and the MBE's feed says what was paid
 
     Scenario Outline: A shipment signed on <signed> is due on <due>
       Given An is affiliated with zorgkas 380 since 2024-01-01
@@ -80,6 +80,7 @@ Feature: Review of lines, signing, settlement and payment
       And zorgkas 380 pays the payment order on <due>
       Then the payment order is due on <due>
       And the payment order is paid on <due>
+      And MBE Brugge finds the payment of its shipment on <due> in its feed
 
       Examples:
         | start      | sent       | signed     | due        |

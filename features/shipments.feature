@@ -32,7 +32,20 @@ Feature: Shipments and their B, F and R errors
       And nothing the MBE software sent broke REQ-BL-SCHEMA
 
   @REQ-BL-HEADER
-  Rule: The totals in the shipment header match its content
+  Rule: The totals in the shipment header match its content, and its send date is the day the shipment is received or at most 7 days before
+
+    Scenario Outline: A shipment received on 2024-04-10 and dated <dated> is <what>
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge sends its shipment to zorgkas 380 on 2024-04-10, dated <dated>, billing the full forfait of An
+      Then the shipment is <verdict>
+
+      Examples:
+        | dated      | what                                       | verdict                                           |
+        | 2024-04-10 | taken, dated the day received              | in processing with every line accepted            |
+        | 2024-04-03 | taken, dated 7 days before (the tolerance) | in processing with every line accepted            |
+        | 2024-04-02 | refused, dated 8 days before               | refused as a whole for REQ-BL-HEADER at /sendDate |
+        | 2024-04-11 | refused, dated the day after               | refused as a whole for REQ-BL-HEADER at /sendDate |
 
     Scenario Outline: A header declaring <declared> for one forfait refuses the whole shipment
       Given An is affiliated with zorgkas 380 since 2024-01-01
@@ -91,7 +104,7 @@ Feature: Shipments and their B, F and R errors
       And the MBE software billed An's forfait to zorgkas 380
 
   @REQ-BL-ONE-PER-MONTH
-  Rule: An MBE sends a zorgkas at most one shipment a calendar month; a refused one does not count
+  Rule: An MBE sends a zorgkas at most one shipment a calendar month, the month it is received; a refused one does not count
 
     Scenario Outline: After a shipment taken into processing on 2024-04-03, one sent on <sent> is <what>
       Given An is affiliated with zorgkas 380 since 2024-01-01
@@ -107,6 +120,16 @@ Feature: Shipments and their B, F and R errors
         | sent       | what                     | verdict                                     |
         | 2024-04-30 | refused, the same month  | refused as a whole for REQ-BL-ONE-PER-MONTH |
         | 2024-05-01 | taken, the next month    | in processing with every line accepted      |
+
+    Scenario: A second shipment received in the month of the first is refused, though dated in the month before
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And Bert is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And Bert has an accepted begeleiding at MBE Brugge starting 2024-03-20
+      And MBE Brugge sent its shipment to zorgkas 380 on 2024-05-02 billing the full forfait of An
+      And that shipment was taken into processing
+      When MBE Brugge sends its shipment to zorgkas 380 on 2024-05-03, dated 2024-04-30, billing the full forfait of Bert
+      Then the shipment is refused as a whole for REQ-BL-ONE-PER-MONTH
 
     Scenario: A second shipment in the month is taken when the first was refused as a whole
       Given An is affiliated with zorgkas 380 since 2024-01-01
@@ -212,7 +235,7 @@ Feature: Shipments and their B, F and R errors
       And the MBE software billed An to the health insurer
 
   @REQ-BL-AFTER-DEATH
-  Rule: A deceased patient is billed in a shipment sent at most 2 months after the death
+  Rule: A deceased patient is billed in a shipment received at most 2 months after the death
 
     Scenario Outline: An died on 2024-03-15; a shipment sent on <sent> is <what>
       Given An is affiliated with zorgkas 380 since 2024-01-01
@@ -229,6 +252,26 @@ Feature: Shipments and their B, F and R errors
         | sent       | what                         | verdict                                              |
         | 2024-05-15 | in time, the last day        | the line of An is accepted at the full tariff        |
         | 2024-05-16 | too late, the day after      | the invoice of An is rejected for REQ-BL-AFTER-DEATH |
+
+    Scenario: An died on 2024-03-15; a shipment received on 2024-05-16, dated 2024-05-15, is too late
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An died on 2024-03-15
+      And 20 other members of zorgkas 380 have an accepted begeleiding at MBE Brugge starting 2024-03-01
+      When MBE Brugge bills the full forfait of An
+      And MBE Brugge bills the full forfaits of 20 other members
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-05-16, dated 2024-05-15
+      Then the invoice of An is rejected for REQ-BL-AFTER-DEATH
+      And the invoices of the other members are accepted
+
+    Scenario: An died on 2024-03-15; a shipment received in July but dated in May is too late
+      Given An is affiliated with zorgkas 380 since 2024-01-01
+      And An has an accepted begeleiding at MBE Brugge starting 2024-03-01
+      And An died on 2024-03-15
+      When MBE Brugge bills the full forfait of An
+      And MBE Brugge sends its shipment to zorgkas 380 on 2024-07-10, dated 2024-05-10
+      Then the invoice of An is rejected for REQ-BL-AFTER-DEATH
+      And the shipment is refused as a whole for REQ-BL-HEADER at /sendDate
 
     @mbe
     Scenario Outline: An died on 2024-03-15; the MBE software's first billing day after it <when>

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from vsb.billing.rules import billing_rules, tariff_document, tariff_lines
 from vsb.catalogue import CatalogueError, load_catalogue
 from vsb.rulebook import RulebookError, default_rulebook
 
@@ -121,6 +122,7 @@ def _rules(args: argparse.Namespace) -> int:
                     for name, p in rulebook.parameters.items()
                 },
                 "codelists": {name: dict(codes) for name, codes in rulebook.codelists.items()},
+                "billing": tariff_document(billing_rules(rulebook)),
             },
             "requirements": [
                 {**r.as_dict(), "coverage": notes.get(r.id, [])} for r in requirements
@@ -141,6 +143,7 @@ def _rules(args: argparse.Namespace) -> int:
     print(f"\nRulebook {rulebook.id}, effective {rulebook.effective_from}:")
     for name, p in rulebook.parameters.items():
         print(f"  {name} = {_plain(p.value)}  ({p.requirement}) {p.text}")
+    print("\n" + "\n".join(tariff_lines(billing_rules(rulebook))))
     print(f"\n{len(requirements)} requirements; code lists: {', '.join(rulebook.codelists)}")
     return 0
 

@@ -275,9 +275,14 @@ class CentralApplication:
             )
 
     def feed(self, mbe: str, after: int = 0) -> list[tuple[int, dict[str, Any]]]:
-        """What reached this MBE later (final decisions, signed settlements), after a cursor."""
+        """What reached this MBE later (final decisions, signed settlements, payments), after
+        a cursor."""
         ctx = self._staff_context()
-        items = final_decisions(ctx, mbe, after) + billing.signed_settlements(ctx, mbe, after)
+        items = (
+            final_decisions(ctx, mbe, after)
+            + billing.signed_settlements(ctx, mbe, after)
+            + billing.payments(ctx, mbe, after)
+        )
         return sorted(items, key=lambda item: item[0])
 
     # -- zorgkas staff: billing -------------------------------------------------------------

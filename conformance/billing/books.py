@@ -206,10 +206,16 @@ def _totals(invoices: list[Invoice]) -> dict[str, Any]:
 
 
 def send_shipment(
-    world: World, mbe: str, zorgkas: int, day: dt.date, totals: Mapping[str, Any] | None = None
+    world: World,
+    mbe: str,
+    zorgkas: int,
+    day: dt.date,
+    totals: Mapping[str, Any] | None = None,
+    dated: dt.date | None = None,
 ) -> Shipment:
-    """Send the MBE's drafted invoices to a zorgkas on `day` (the clock set to that day), with
-    correct totals unless `totals` changes some."""
+    """Send the MBE's drafted invoices to a zorgkas on `day` (the clock set to that day: the day
+    the central application receives them), with correct totals unless `totals` changes some,
+    and `day` as the declared send date unless `dated` says another."""
     invoices = books(world).drafts.pop(mbe, [])
     if not invoices:
         raise SetupFailed(f"MBE {mbe} has billed nothing to send; say what it bills first")
@@ -221,7 +227,7 @@ def send_shipment(
         "mbe": world.hco(mbe),
         "zorgkas": zorgkas,
         "shipmentNumber": f"{number:03d}/{day:%Y%m}",
-        "sendDate": day.isoformat(),
+        "sendDate": (dated or day).isoformat(),
         "totals": {**_totals(invoices), **(totals or {})},
         "invoices": [invoice.body for invoice in invoices],
     }

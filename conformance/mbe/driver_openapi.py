@@ -102,7 +102,7 @@ ACTIONS = (
         "read_feed",
         "The software reads its feed and acts on what it finds",
         "Empty",
-        description="Final decisions and signed settlements arrive there (GET /v1/feed).",
+        description="Final decisions, signed settlements and payments arrive there (GET /v1/feed).",
     ),
     Action(
         "/driver/billing/run",

@@ -1,7 +1,7 @@
 """Signing a settlement and paying it: staff of the billed zorgkas sign the shipment, the MBE
 receives the signed settlement in its feed, the zorgkas's payment order pays the MBE's tariffs
 and is due and paid on the days the scenario says, recorded by a staff member the separation of
-duties allows.
+duties allows; the MBE then finds the payment in its feed.
 """
 
 from __future__ import annotations
@@ -243,6 +243,48 @@ def order_paid(world: World, day: dt.date) -> None:
         f"the payment order paid on {day}",
         lambda order: f"paidOn {order.get('paidOn')!r}",
     )
+
+
+@then(step("MBE {mbe:Name} finds the payment of its shipment on {day:Date} in its feed"))
+def payment_in_feed(world: World, mbe: str, day: dt.date) -> None:
+    """The MBE's feed holds the paid payment order of its last shipment: the shipment, the
+    zorgkas, the amount of the order and the day it was paid."""
+    shipment = last_shipment(world, mbe)
+    order = payment_order(world, shipment.zorgkas, "REQ-BL-PAYMENT-TERM")
+    items = [
+        i["message"]
+        for i in world.central.feed(world.hco(mbe)).field("items", []) or []
+        if isinstance(i, dict) and isinstance(i.get("message"), dict)
+    ]
+    found = [
+        m
+        for m in items
+        if m.get("kind") == "payment-order" and m.get("settlementId") == shipment.settlement_id
+    ]
+    wanted = {
+        "orderId": order.get("orderId"),
+        "shipmentNumber": shipment.message["shipmentNumber"],
+        "zorgkas": shipment.zorgkas,
+        "mbe": world.hco(mbe),
+        "amount": order.get("amount"),
+        "paidOn": day.isoformat(),
+    }
+    if not found:
+        kinds = sorted({str(m.get("kind")) for m in items})
+        raise Breach(
+            f"the payment of settlement {shipment.settlement_id} in the feed of MBE {mbe}",
+            f"{len(items)} feed items ({', '.join(kinds) or 'none'}), none of them that payment",
+            "REQ-BL-PAYMENT-TERM",
+            "/items",
+        )
+    for key, value in wanted.items():
+        if found[-1].get(key) != value:
+            raise Breach(
+                f"{key} {value!r} in the payment in the feed",
+                repr(found[-1].get(key)),
+                "REQ-BL-PAYMENT-TERM",
+                f"/{key}",
+            )
 
 
 @when(step("another staff member of zorgkas {zorgkas:N} records the payment on {day:Date}"))

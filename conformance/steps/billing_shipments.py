@@ -198,6 +198,30 @@ def sends_forfaits(
     send_shipment(world, mbe, zorgkas, day)
 
 
+@when(
+    step(
+        "MBE {mbe:Name} sends its shipment to zorgkas {zorgkas:N} on {day:Date}, dated {dated:Date}"
+    )
+)
+def sends_dated(world: World, mbe: str, zorgkas: int, day: dt.date, dated: dt.date) -> None:
+    """Send everything billed on `day` (the day received) under another declared send date."""
+    send_shipment(world, mbe, zorgkas, day, dated=dated)
+
+
+@when(
+    step(
+        "MBE {mbe:Name} sends its shipment to zorgkas {zorgkas:N} on {day:Date}, dated "
+        "{dated:Date}, billing the {kind:Words} forfait of {patient:Name}"
+    )
+)
+def sends_forfait_dated(
+    world: World, mbe: str, zorgkas: int, day: dt.date, dated: dt.date, kind: str, patient: str
+) -> None:
+    """Send a shipment of one correct forfait on `day` under another declared send date."""
+    draft(world, original_invoice(world, mbe, patient, kind))
+    send_shipment(world, mbe, zorgkas, day, dated=dated)
+
+
 _DECLARED = re.compile(r"(?P<count>\d+) (?P<field>invoices|lines)|an amount of (?P<amount>\S+)")
 
 

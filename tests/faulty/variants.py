@@ -17,6 +17,7 @@ from typing import Any
 
 import vsb.billing.checks
 import vsb.billing.shipments
+import vsb.billing.staff
 import vsb.changes
 import vsb.engine
 from vsb.answers import Error
@@ -203,3 +204,45 @@ class _Forgetful(CentralApplication):
 def repeats_processed_again(clock: FixedClock) -> CentralApplication:
     """Messages: a message sent again is processed again instead of answered the same."""
     return _Forgetful(clock=clock)
+
+
+@breaks("REQ-BL-HEADER")
+def send_date_tolerance_8_days(clock: FixedClock) -> CentralApplication:
+    """Shipments: takes a send date 8 days before the day received (the tolerance is 7)."""
+    return _rulebook_with("send_date_tolerance_days", 8)(clock=clock)
+
+
+@breaks("REQ-BL-ONE-PER-MONTH")
+def month_of_the_declared_send_date(clock: FixedClock) -> CentralApplication:
+    """Shipments: counts one shipment a month by the send date it declares, not the day
+    received."""
+    original = vsb.billing.shipments.header_errors
+
+    def header_errors(ctx: Context, message: dict[str, Any]) -> list[Any]:
+        declared = dt.date.fromisoformat(message["sendDate"])
+        return original(dataclasses.replace(ctx, today=declared), message)
+
+    vsb.billing.shipments.header_errors = header_errors
+    return CentralApplication(clock=clock)
+
+
+@breaks("REQ-BL-AFTER-DEATH")
+def window_after_death_from_the_declared_send_date(clock: FixedClock) -> CentralApplication:
+    """Shipments: counts the window after death to the send date declared, not the day
+    received."""
+    original = vsb.billing.shipments._state
+
+    def state(ctx: Context, message: dict[str, Any]) -> Any:
+        found = original(ctx, message)
+        found.received = dt.date.fromisoformat(message["sendDate"])
+        return found
+
+    vsb.billing.shipments._state = state
+    return CentralApplication(clock=clock)
+
+
+@breaks("REQ-BL-PAYMENT-TERM")
+def payments_not_in_feed(clock: FixedClock) -> CentralApplication:
+    """The feed: the MBE is never told that a payment order was paid."""
+    vsb.billing.staff.payments = lambda ctx, mbe, after: []
+    return CentralApplication(clock=clock)

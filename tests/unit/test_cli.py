@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,6 +43,47 @@ def test_rules_as_text_shows_every_id_and_the_rulebook(capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert all(i in out for i in load_catalogue().ids())
     assert "request_deadline_days = 30" in out
+
+
+def _rulebook_file() -> dict[str, Any]:
+    path = ROOT / "vsb" / "data" / "rulebooks" / "vsb-mbe-2024.1.toml"
+    return tomllib.loads(path.read_text("utf-8"))
+
+
+def test_rules_as_json_lists_the_prestation_codes_and_every_tariff_period_of_the_rulebook(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    billing = json.loads(capsys.readouterr().out)["rulebook"]["billing"]
+    written = _rulebook_file()["billing"]
+    assert billing["prestationCodes"] == written["prestation_codes"]
+    shown = {(t["mbe"], t["from"]): (t["full"], t["reduced"]) for t in billing["tariffs"]}
+    assert shown == {
+        (t["mbe"], t["from"].isoformat()): (t["full"], t["reduced"]) for t in written["tariffs"]
+    }
+    pha = [t for t in billing["tariffs"] if t["mbe"] == "76310195930"]
+    assert [(t["from"], t["to"]) for t in pha] == [
+        ("2024-01-01", "2024-10-31"),
+        ("2024-11-01", None),
+    ]
+
+
+def test_rules_as_text_shows_the_tariff_change_of_november_2024_for_every_mbe(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    for code in _rulebook_file()["billing"]["prestation_codes"]:
+        assert code in out
+    for tariff in _rulebook_file()["billing"]["tariffs"]:
+        start = tariff["from"].isoformat()
+        row = next(
+            line
+            for line in out.splitlines()
+            if line.strip().startswith(f"{tariff['mbe']}  from {start}")
+        )
+        assert tariff["full"] in row and tariff["reduced"] in row
+        assert ("to 2024-10-31" in row) is (start == "2024-01-01")
 
 
 def test_rules_with_an_unknown_area_exits_2_with_one_line_and_no_traceback(

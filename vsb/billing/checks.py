@@ -63,7 +63,7 @@ class ShipmentState:
 
     mbe: str
     zorgkas: int
-    send_date: dt.date
+    received: dt.date  # the day the central application received the shipment
     rules: BillingRules
     credited_here: set[str]  # VSB references with a credit note in this shipment
     known: dict[str, Begeleiding]  # the begeleidingen the invoices name, read at once
@@ -133,14 +133,14 @@ def _patient_errors(
             )
         )
     months = int(ctx.rulebook.value("billing_deadline_after_death_months"))
-    if status.death_date is not None and state.send_date > billing_deadline_after_death(
+    if status.death_date is not None and state.received > billing_deadline_after_death(
         ctx.rulebook, status.death_date
     ):
         errors.append(
             _f(
                 "REQ-BL-AFTER-DEATH",
                 f"{pointer}/insz",
-                f"the shipment was sent on {state.send_date}, more than {months} "
+                f"the shipment was received on {state.received}, more than {months} "
                 f"months after the patient's death on {status.death_date}",
             )
         )
@@ -148,8 +148,9 @@ def _patient_errors(
 
 
 def billing_deadline_after_death(rulebook: Rulebook, death: dt.date) -> dt.date:
-    """The last send date of a shipment that bills a deceased patient (REQ-BL-AFTER-DEATH): the
-    rulebook's months after death, on the same day or the last day of a shorter month."""
+    """The last day on which a shipment that bills a deceased patient may be received
+    (REQ-BL-AFTER-DEATH): the rulebook's months after death, on the same day or the last day
+    of a shorter month."""
     months = int(rulebook.value("billing_deadline_after_death_months"))
     index = death.month - 1 + months
     year, month = death.year + index // 12, index % 12 + 1

@@ -38,6 +38,9 @@ CREATE TABLE IF NOT EXISTS payment_orders (
     mbe TEXT NOT NULL, amount INTEGER NOT NULL, signed_on TEXT NOT NULL,
     due_date TEXT NOT NULL, paid_on TEXT, document TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS payment_orders_unpaid ON payment_orders (zorgkas, paid_on);
+CREATE TABLE IF NOT EXISTS payments_feed (
+    feed_seq INTEGER PRIMARY KEY, mbe TEXT NOT NULL, order_id TEXT UNIQUE NOT NULL);
+CREATE INDEX IF NOT EXISTS payments_feed_mbe ON payments_feed (mbe, feed_seq);
 CREATE TABLE IF NOT EXISTS staff_duties (
     shipment_id INTEGER NOT NULL, duty TEXT NOT NULL, staff TEXT NOT NULL,
     PRIMARY KEY (shipment_id, duty, staff));

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from vsb.billing.money import cents
+from vsb.billing.money import amount, cents
 from vsb.rulebook import Rulebook, RulebookError
 
 
@@ -27,6 +27,13 @@ class BillingRules:
     codes: dict[str, str]  # prestation code -> "full" | "reduced"
     tariffs: dict[str, tuple[Tariff, ...]]  # mbe -> tariffs, oldest first
     review_reasons: dict[str, tuple[str, str]]  # situation -> (requirement, reason)
+    labels: dict[str, str]  # prestation code -> its label
+
+    def periods(self, mbe: str) -> list[tuple[Tariff, dt.date | None]]:
+        """The MBE's tariffs, oldest first, each with its last day (None: still in force)."""
+        tariffs = self.tariffs.get(mbe, ())
+        ends = [t.start - dt.timedelta(days=1) for t in tariffs[1:]]
+        return list(zip(tariffs, [*ends, None], strict=True))
 
     def tariff(self, mbe: str, code: str, day: dt.date) -> int | None:
         """The MBE's amount in cents for a code on a day; None when it has none."""
@@ -84,4 +91,42 @@ def _parse(rulebook: Rulebook) -> BillingRules:
         codes=codes,
         tariffs={mbe: tuple(sorted(ts, key=lambda t: t.start)) for mbe, ts in tariffs.items()},
         review_reasons=reasons,
+        labels={code: str(entry["label"]) for code, entry in section["prestation_codes"].items()},
     )
+
+
+def tariff_document(rules: BillingRules) -> dict[str, Any]:
+    """The prestation codes and every MBE's tariffs per period, as `vsb rules` shows them."""
+    return {
+        "prestationCodes": {
+            code: {"kind": kind, "label": rules.labels[code]} for code, kind in rules.codes.items()
+        },
+        "tariffs": [
+            {
+                "mbe": mbe,
+                "from": tariff.start.isoformat(),
+                "to": end.isoformat() if end else None,
+                "full": amount(tariff.full),
+                "reduced": amount(tariff.reduced),
+            }
+            for mbe in sorted(rules.tariffs)
+            for tariff, end in rules.periods(mbe)
+        ],
+    }
+
+
+def tariff_lines(rules: BillingRules) -> list[str]:
+    """The prestation codes and tariffs as lines of text (`vsb rules`)."""
+    lines = ["Prestation codes (REQ-BL-CODE):"]
+    lines += [f"  {code}  {kind:<7}  {rules.labels[code]}" for code, kind in rules.codes.items()]
+    full = next(code for code, kind in rules.codes.items() if kind == "full")
+    reduced = next(code for code, kind in rules.codes.items() if kind == "reduced")
+    lines.append(f"Tariffs per MBE and period (REQ-BL-TARIFF): full {full}, reduced {reduced}")
+    for mbe in sorted(rules.tariffs):
+        for tariff, end in rules.periods(mbe):
+            until = f"to {end}" if end else "on"
+            lines.append(
+                f"  {mbe}  from {tariff.start} {until:<13}  full {amount(tariff.full):>8}  "
+                f"reduced {amount(tariff.reduced):>8}"
+            )
+    return lines

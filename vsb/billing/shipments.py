@@ -54,23 +54,15 @@ def header_errors(ctx: Context, message: dict[str, Any]) -> list[BillingError]:
                     f"the header says {shown[0]} but the shipment holds {shown[1]}",
                 )
             )
-    send_date = parse_date(message["sendDate"])
-    if send_date > ctx.today:
-        errors.append(
-            _b(
-                "REQ-BL-HEADER",
-                "/sendDate",
-                f"the send date {send_date} is after today ({ctx.today})",
-            )
-        )
-    month = send_date.strftime("%Y-%m")
+    errors.extend(send_date_errors(ctx, parse_date(message["sendDate"])))
+    month = received_month(ctx)
     first = str(ctx.rulebook.value("first_billing_month"))
     if month < first:
         errors.append(
             _b(
                 "REQ-BL-FIRST-MONTH",
                 "/sendDate",
-                f"zorgkassen accept shipments from {first} on; this one is of {month}",
+                f"zorgkassen accept shipments from {first} on; this one was received in {month}",
             )
         )
     earlier = ledger.shipment_counted(ctx.store, ctx.mbe, message["zorgkas"], month)
@@ -79,11 +71,34 @@ def header_errors(ctx: Context, message: dict[str, Any]) -> list[BillingError]:
             _b(
                 "REQ-BL-ONE-PER-MONTH",
                 "/sendDate",
-                f"this MBE already sent zorgkas {message['zorgkas']} a shipment in "
-                f"{month} ({earlier}); one shipment per zorgkas a month",
+                f"this MBE already sent zorgkas {message['zorgkas']} a shipment received in "
+                f"{month} ({earlier}); one shipment per zorgkas a month, counted by the "
+                "month it is received",
             )
         )
     return errors
+
+
+def received_month(ctx: Context) -> str:
+    """The billing month of a shipment: the month the central application received it
+    (REQ-BL-ONE-PER-MONTH, REQ-BL-FIRST-MONTH), whatever its header declares."""
+    return ctx.today.strftime("%Y-%m")
+
+
+def send_date_errors(ctx: Context, send_date: dt.date) -> list[BillingError]:
+    """REQ-BL-HEADER: the declared send date is the day the shipment is received, or at most
+    the rulebook's `send_date_tolerance_days` before it; never after it."""
+    tolerance = int(ctx.rulebook.value("send_date_tolerance_days"))
+    if send_date > ctx.today:
+        problem = f"is after the day it was received ({ctx.today})"
+    elif send_date < ctx.today - dt.timedelta(days=tolerance):
+        problem = (
+            f"is more than {tolerance} days before the day it was received ({ctx.today}); "
+            "the billing month and the window after death count from the day received"
+        )
+    else:
+        return []
+    return [_b("REQ-BL-HEADER", "/sendDate", f"the send date {send_date} {problem}")]
 
 
 def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
@@ -92,7 +107,7 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
     return ShipmentState(
         mbe=ctx.mbe,
         zorgkas=message["zorgkas"],
-        send_date=parse_date(message["sendDate"]),
+        received=ctx.today,
         rules=billing_rules(ctx.rulebook),
         credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
         known=known,
@@ -244,7 +259,7 @@ def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, A
             ctx.mbe,
             message["zorgkas"],
             message["messageId"],
-            message["sendDate"][:7],
+            received_month(ctx),
             document["status"],
             dumps(document),
         ),

@@ -231,6 +231,10 @@ def record_payment(
         "UPDATE payment_orders SET paid_on = ?, document = ? WHERE order_id = ?",
         (order["paidOn"], json.dumps(order), order_id),
     )
+    ctx.store.db.execute(
+        "INSERT INTO payments_feed VALUES (?,?,?)",
+        (ctx.store.next_value("feed"), order["mbe"], order_id),
+    )
     return order
 
 
@@ -242,6 +246,17 @@ def signed_settlements(ctx: Context, mbe: str, after: int) -> list[tuple[int, di
         (mbe, after),
     ).fetchall()
     return [(row["feed_seq"], json.loads(row["settlement"])) for row in rows]
+
+
+def payments(ctx: Context, mbe: str, after: int) -> list[tuple[int, dict[str, Any]]]:
+    """The paid payment orders of one MBE after a feed cursor, each at the moment its payment
+    was recorded: the MBE learns what was paid (shipment, zorgkas, amount, day paid)."""
+    rows = ctx.store.db.execute(
+        "SELECT f.feed_seq, o.document FROM payments_feed f JOIN payment_orders o "
+        "ON o.order_id = f.order_id WHERE f.mbe = ? AND f.feed_seq > ? ORDER BY f.feed_seq",
+        (mbe, after),
+    ).fetchall()
+    return [(row["feed_seq"], json.loads(row["document"])) for row in rows]
 
 
 def cancel_guard(ctx: Context, begeleiding: Begeleiding) -> Error | None:

@@ -59,7 +59,8 @@ _AUTH = (401, 403)
 
 
 def _feed_page(billing: bool) -> dict[str, Any]:
-    kinds = [message_ref("final-decision")] + ([message_ref("settlement")] if billing else [])
+    billed = [message_ref("settlement"), message_ref("payment-order")] if billing else []
+    kinds = [message_ref("final-decision"), *billed]
     return {
         "type": "object",
         "required": ["items", "next", "more"],
@@ -120,7 +121,7 @@ def mbe_operations(billing: bool) -> list[Operation]:
             "get",
             "readFeed",
             "mbe",
-            "Collect what arrived later (final decisions, settlements) after a cursor",
+            "Collect what arrived later (final decisions, settlements, payments) after a cursor",
             _feed_page(billing),
             None,
             (400, *_AUTH),

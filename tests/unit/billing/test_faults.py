@@ -122,6 +122,11 @@ def test_a_corrective_invoice_beside_its_credit_note_is_rejected_for_chronology(
     assert statuses(settlement)[0] == "accepted"  # the credit note itself is accepted
 
 
+def _received_in_january(billing: Billing) -> dict[str, Any]:
+    billing.clock.set(dt.date(2024, 1, 31))  # the day received decides the month, not sendDate
+    return billing.shipment(billing.clean(range(3)))
+
+
 BLOCKING: dict[str, Callable[[Billing], dict[str, Any]]] = {
     "REQ-BL-SCHEMA": lambda b: {
         k: v for k, v in b.shipment(b.clean(range(3))).items() if k != "totals"
@@ -130,7 +135,7 @@ BLOCKING: dict[str, Callable[[Billing], dict[str, Any]]] = {
         **b.shipment(b.clean(range(3))),
         "totals": {"invoices": 4, "lines": 3, "amount": "8700.00"},
     },
-    "REQ-BL-FIRST-MONTH": lambda b: b.shipment(b.clean(range(3)), send=dt.date(2024, 1, 31)),
+    "REQ-BL-FIRST-MONTH": _received_in_january,
     "REQ-MBE-COT": lambda b: b.shipment(b.clean(range(3)), mbe="76999984930"),
 }
 

@@ -213,6 +213,25 @@ def test_the_signed_settlement_reaches_the_feed_of_its_mbe_only() -> None:
     assert billing.app.feed("76310294930") == []
 
 
+def test_a_recorded_payment_reaches_the_feed_of_its_mbe_only_after_the_settlement() -> None:
+    from vsb.schemas import load_schemas
+
+    billing = billing_app(patients=2)
+    settlement, _ = _accepted_shipment(billing, range(2))
+    _, order = billing.app.sign(settlement["settlementId"], 180, "kas180-anna")
+    [(signed_at, _)] = billing.app.feed(MBE)
+    assert billing.app.feed(MBE, after=signed_at) == []  # signed, not yet paid
+    billing.clock.set(dt.date(2024, 4, 2))
+    billing.app.record_payment(order["orderId"], 180, dt.date(2024, 4, 1), "kas180-piet")
+    [(paid_at, item)] = billing.app.feed(MBE, after=signed_at)
+    assert paid_at > signed_at
+    assert item == {**order, "paidOn": "2024-04-01"}
+    assert item["kind"] == "payment-order" and item["amount"] == settlement["amounts"]["accepted"]
+    assert load_schemas().validate("payment-order", item) == ()
+    assert billing.app.feed(MBE, after=paid_at) == []
+    assert billing.app.feed("76310294930") == []
+
+
 def test_every_settlement_and_payment_order_is_valid_against_its_schema() -> None:
     from vsb.schemas import load_schemas
 
