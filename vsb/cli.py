@@ -15,6 +15,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from vsb.catalogue import CatalogueError, load_catalogue
+from vsb.resources import fixtures
 from vsb.rulebook import RulebookError, default_rulebook
 
 # Errors a user can cause with a bad file or flag: reported in one line, never a traceback.
@@ -70,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--fixtures",
         type=Path,
-        default=Path("fixtures"),
-        help="fixtures folder with registry/ and mbes.toml (default: fixtures)",
+        default=fixtures(),
+        help="fixtures folder with registry/ and mbes.toml (default: the packaged fixtures)",
     )
     run.add_argument(
         "--story",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vsb.cli import _EXTENSIONS, command
 from vsb.mbes import load_mbes
+from vsb.resources import fixtures
 from vsb.serve.certs import write_test_pki
 from vsb.serve.config import (
     DEFAULT_AUDIENCE,
@@ -61,10 +62,10 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--fixtures",
         type=Path,
-        default=Path("fixtures"),
+        default=fixtures(),
         help="folder with "
         "registry/ and mbes.toml, loaded when the database has no MBEs yet "
-        "(default fixtures)",
+        "(default: the packaged fixtures)",
     )
     p.add_argument("--no-fixtures", action="store_true", help="start with an empty registry")
     p.add_argument(
@@ -148,8 +149,8 @@ def _certs_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--fixtures",
         type=Path,
-        default=Path("fixtures"),
-        help="folder with mbes.toml (default fixtures)",
+        default=fixtures(),
+        help="folder with mbes.toml (default: the packaged fixtures)",
     )
     p.add_argument(
         "--staff",
