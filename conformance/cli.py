@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from vsb.cli import _EXTENSIONS, RULE_NOTES, command
 
@@ -60,14 +61,19 @@ def _central_parser(directions: Subparsers[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     target = central.add_argument_group("target (default: the in-process reference)")
-    target.add_argument("--url", help="base URL of a central application with test control")
+    target.add_argument(
+        "--url", type=_http_url, help="base URL of a central application with test control"
+    )
     target.add_argument(
         "--ca",
+        type=_test_ca,
         help="stem or .pem of the test CA the target trusts (its .key beside it): the harness "
         "issues the MBE and staff certificates it needs",
     )
     target.add_argument(
-        "--cert-dir", help="folder of client certificates as `vsb certs` writes them"
+        "--cert-dir",
+        type=_cert_dir,
+        help="folder of client certificates as `vsb certs` writes them",
     )
     target.add_argument(
         "--audience", default="vsb-central", help="client assertion audience (default vsb-central)"
@@ -96,7 +102,9 @@ def _mbe_parser(directions: Subparsers[argparse.ArgumentParser]) -> None:
     target.add_argument(
         "--driver", metavar="MODULE:CLASS", help="a Python driver class (conformance.mbe.driver)"
     )
-    target.add_argument("--driver-url", help="base URL of a driver speaking the HTTP interface")
+    target.add_argument(
+        "--driver-url", type=_http_url, help="base URL of a driver speaking the HTTP interface"
+    )
     target.add_argument(
         "--manual",
         action="store_true",
@@ -120,7 +128,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="seconds to wait for each HTTP answer before the scenario fails (default 10)",
     )
     select = parser.add_argument_group("selection (default: every scenario)")
-    select.add_argument("--tags", help='pytest mark expression over tags, e.g. "REQ-RQ-DEADLINE"')
+    select.add_argument(
+        "--tags", type=_tags, help='pytest mark expression over tags, e.g. "REQ-RQ-DEADLINE"'
+    )
     select.add_argument(
         "--requirement",
         action="append",
@@ -141,6 +151,49 @@ def _seconds(text: str) -> float:
     if not 0 < value <= 600:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 600 seconds")
     return value
+
+
+def _http_url(text: str) -> str:
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an http(s) URL, e.g. http://127.0.0.1:8080"
+        )
+    return text
+
+
+def _test_ca(text: str) -> str:
+    from conformance.adapters.http import _ca_stem
+    from vsb.serve.certs import Issued
+
+    stem = _ca_stem(text)
+    try:
+        Issued.read(stem)
+    except (OSError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(
+            f"{text}: not a test CA ({exc}); give {stem}.pem with its key {stem}.key beside "
+            "it, as `vsb certs` writes them"
+        ) from None
+    return text
+
+
+def _cert_dir(text: str) -> str:
+    folder = Path(text)
+    if not folder.is_dir() or not any(folder.glob("*.pem")):
+        raise argparse.ArgumentTypeError(
+            f"{text}: no certificates (*.pem) there; write them with `vsb certs --out {text}`"
+        )
+    return text
+
+
+def _tags(text: str) -> str:
+    from _pytest.mark.expression import Expression  # pytest's own reader of `-m` expressions
+
+    try:
+        Expression.compile(text)
+    except Exception as exc:  # SyntaxError since pytest 8.3, its own ParseError before
+        raise argparse.ArgumentTypeError(f"{text!r} is not a tag expression ({exc})") from None
+    return text
 
 
 @command("certify")

@@ -15,6 +15,7 @@ from tqdm import tqdm
 from simulator.runner import simulate
 from simulator.scenario import ScenarioError, load_scenario
 from vsb.cli import _EXTENSIONS, command
+from vsb.resources import default_scenario
 
 __all__ = ["add_parser", "run"]
 
@@ -31,8 +32,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument(
         "--scenario",
         type=Path,
-        default=Path("fixtures/scenarios/flanders-2024.toml"),
-        help="scenario file (default: fixtures/scenarios/flanders-2024.toml)",
+        default=default_scenario(),
+        help="scenario file (default: the packaged fixtures/scenarios/flanders-2024.toml)",
     )
     parser.add_argument("--days", type=int, default=365, help="days to simulate (default 365)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from vsb.billing.rules import billing_rules, tariff_document, tariff_lines
 from vsb.catalogue import CatalogueError, load_catalogue
+from vsb.resources import ResourceError, fixtures
 from vsb.rulebook import RulebookError, default_rulebook
 
 # Errors a user can cause with a bad file or flag: reported in one line, never a traceback.
@@ -25,6 +26,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     FileNotFoundError,
     ValueError,
     KeyError,
+    ResourceError,
+    OSError,  # the last resort for a file or folder no check named first: the OS's words
 )
 
 Command = Callable[[argparse.Namespace], int]
@@ -39,6 +42,18 @@ def command(name: str) -> Callable[[Command], Command]:
         return function
 
     return register
+
+
+def fixtures_folder(text: str) -> Path:
+    """An argparse type: a fixtures folder of one's own, holding registry/ and mbes.toml."""
+    folder = Path(text)
+    for part, there in (("mbes.toml", Path.is_file), ("registry/", Path.is_dir)):
+        if not there(folder / part):
+            raise argparse.ArgumentTypeError(
+                f"{text}: no {part} there; give a folder with registry/ and mbes.toml (as "
+                "`vsb simulate --out` writes), or omit the flag for the packaged fixtures"
+            )
+    return folder
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,9 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--fixtures",
-        type=Path,
-        default=Path("fixtures"),
-        help="fixtures folder with registry/ and mbes.toml (default: fixtures)",
+        type=fixtures_folder,
+        default=fixtures(),
+        help="fixtures folder with registry/ and mbes.toml (default: the packaged fixtures)",
     )
     run.add_argument(
         "--story",
@@ -182,4 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m vsb.cli`: run the imported `vsb.cli`, the module the sub-commands register
+    # with, not this copy named __main__ (which would know only `rules` and `run`).
+    from vsb import cli
+
+    sys.exit(cli.main())

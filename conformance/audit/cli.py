@@ -51,14 +51,28 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--out", type=Path, help="also write audit.txt and audit.json to this folder"
     )
     parser.add_argument(
-        "--registry", type=Path, help="registry folder to replay with (docs/registry-format.md)"
+        "--registry",
+        type=_folder,
+        help="registry folder to replay with (docs/registry-format.md)",
     )
-    parser.add_argument("--mbes", type=Path, help="MBE file to replay with (vsb.mbes format)")
+    parser.add_argument("--mbes", type=_file, help="MBE file to replay with (vsb.mbes format)")
     parser.add_argument(
         "--recorded",
         action="store_true",
         help="judge by the recorded answers: do not replay",
     )
+
+
+def _folder(text: str) -> Path:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: no such folder")
+    return Path(text)
+
+
+def _file(text: str) -> Path:
+    if not Path(text).is_file():
+        raise argparse.ArgumentTypeError(f"{text}: no such file")
+    return Path(text)
 
 
 @command("audit")
@@ -91,7 +105,10 @@ def audit_command(args: argparse.Namespace) -> int:
             (args.out / "audit.txt").write_text(text + "\n", encoding="utf-8")
             (args.out / "audit.json").write_text(document + "\n", encoding="utf-8")
         except OSError as exc:
-            print(f"vsb audit: error: cannot write to {args.out}: {exc}", file=sys.stderr)
+            print(
+                f"vsb audit: error: --out {args.out}: cannot write there ({exc.strerror})",
+                file=sys.stderr,
+            )
             return 2
     print(document if args.format == "json" else text)
     return report.exit_code

@@ -62,26 +62,28 @@ def test_one_requirement_runs_only_its_scenarios(tmp_path: Path) -> None:
         (("--requirement", "REQ-NOT-A-RULE"), "REQ-NOT-A-RULE"),
         (("--tags", "REQ-BL-NO-PAPER"), "no central scenario matches"),
         (("--app", "no_such_module:make"), "--app"),
-        (("--url", "http://127.0.0.1:9", "--ca", "."), "unreachable"),
+        (("--url", "http://127.0.0.1:9", "--ca", "PKI/ca"), "unreachable"),
         (("--url", "http://127.0.0.1:9"), "--ca"),
         (("--timeout", "0"), "--timeout"),
     ],
 )
 def test_a_run_that_cannot_start_exits_2_with_one_line(
-    tmp_path: Path, options: tuple[str, ...], named: str
+    tmp_path: Path, pki: Path, options: tuple[str, ...], named: str
 ) -> None:
-    run = certify(tmp_path, *options)
+    run = certify(tmp_path, *(o.replace("PKI", str(pki)) for o in options))
     assert run.returncode == 2, run.stdout + run.stderr
     assert named in run.stderr
     assert "Traceback" not in run.stderr
 
 
-def test_a_silent_target_is_reported_unreachable_within_the_timeout(tmp_path: Path) -> None:
+def test_a_silent_target_is_reported_unreachable_within_the_timeout(
+    tmp_path: Path, pki: Path
+) -> None:
     # A listener that accepts connections and never answers.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
         silent.listen(16)
         url = f"http://127.0.0.1:{silent.getsockname()[1]}"
-        run = certify(tmp_path, "--url", url, "--ca", ".", "--timeout", "0.5")
+        run = certify(tmp_path, "--url", url, "--ca", str(pki / "ca"), "--timeout", "0.5")
     assert run.returncode == 2, run.stdout + run.stderr
     assert "unreachable" in run.stderr

@@ -6,11 +6,17 @@ import argparse
 import datetime as dt
 import json
 import logging.config
+import sqlite3
+import ssl
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vsb.cli import _EXTENSIONS, command
+from cryptography import x509
+
+from vsb.cli import _EXTENSIONS, command, fixtures_folder
 from vsb.mbes import load_mbes
-from vsb.serve.certs import write_test_pki
+from vsb.resources import fixtures
+from vsb.serve.certs import staff_subject, write_test_pki
 from vsb.serve.config import (
     DEFAULT_AUDIENCE,
     DEFAULT_MAX_BODY,
@@ -24,6 +30,9 @@ from vsb.serve.exposure import add_exposure_flags, exposure_settings
 from vsb.serve.limits import add_limit_flags, limit_settings
 from vsb.serve.masking import log_config
 
+if TYPE_CHECKING:
+    from vsb.serve.server import Tls
+
 Subparsers = argparse._SubParsersAction
 
 
@@ -32,6 +41,16 @@ def _moment(text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date or date-time") from None
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a TCP port (0 to 65535; 0: any free one)")
+    return port
 
 
 def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
@@ -51,7 +70,7 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=None,
         help="TCP port (default 8080, or 8443 with --tls-cert; 0 picks a free one and logs it)",
     )
@@ -62,11 +81,11 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--fixtures",
-        type=Path,
-        default=Path("fixtures"),
+        type=fixtures_folder,
+        default=fixtures(),
         help="folder with "
         "registry/ and mbes.toml, loaded when the database has no MBEs yet "
-        "(default fixtures)",
+        "(default: the packaged fixtures)",
     )
     p.add_argument("--no-fixtures", action="store_true", help="start with an empty registry")
     p.add_argument(
@@ -163,9 +182,9 @@ def _certs_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
     p.add_argument("--out", type=Path, default=Path("certs"), help="folder (default certs)")
     p.add_argument(
         "--fixtures",
-        type=Path,
-        default=Path("fixtures"),
-        help="folder with mbes.toml (default fixtures)",
+        type=fixtures_folder,
+        default=fixtures(),
+        help="folder with registry/ and mbes.toml (default: the packaged fixtures)",
     )
     p.add_argument(
         "--staff",
@@ -201,7 +220,35 @@ def config_from(args: argparse.Namespace) -> ServeConfig:
         **exposure_settings(args),
     )
     config.check()
+    if config.ca is not None:
+        try:
+            x509.load_pem_x509_certificate(config.ca.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ServeConfigError(
+                f"--ca {config.ca}: not a readable PEM certificate ({exc}); pass the CA "
+                "certificate that `vsb certs` wrote (certs/ca.pem)"
+            ) from None
     return config
+
+
+def _check_tls(tls: Tls) -> None:
+    """Raises ServeConfigError when the TLS files are missing or do not load."""
+    tls.check()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(tls.certificate, tls.key)
+    except (OSError, ssl.SSLError) as exc:
+        raise ServeConfigError(
+            f"--tls-cert {tls.certificate} --tls-key {tls.key}: not a PEM certificate and its "
+            f"private key ({exc})"
+        ) from None
+    if tls.client_ca is not None:
+        try:
+            context.load_verify_locations(tls.client_ca)
+        except (OSError, ssl.SSLError) as exc:
+            raise ServeConfigError(
+                f"--tls-client-ca {tls.client_ca}: not a PEM CA certificate ({exc})"
+            ) from None
 
 
 @command("serve")
@@ -216,7 +263,12 @@ def serve(args: argparse.Namespace) -> int:
 
         token = exposure_settings(args)["test_control_token"] is not None
         document = build_document(billing_available(), test_control=True, control_token=token)
-        args.write_openapi.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        try:
+            args.write_openapi.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise ServeConfigError(
+                f"--write-openapi {args.write_openapi}: cannot write it ({exc.strerror})"
+            ) from None
         return 0
     config = config_from(args)
     tls = None
@@ -224,12 +276,16 @@ def serve(args: argparse.Namespace) -> int:
         if not (args.tls_cert and args.tls_key):
             raise ServeConfigError("--tls-cert and --tls-key go together")
         tls = Tls(args.tls_cert, args.tls_key, args.tls_client_ca)
-        tls.check()
+        _check_tls(tls)
     elif args.tls_client_ca:
         raise ServeConfigError("--tls-client-ca needs --tls-cert and --tls-key")
     logging.config.dictConfig(log_config(args.log_level))
     sock = bind(args.host, args.port if args.port is not None else 8443 if tls else 8080)
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except sqlite3.Error as exc:
+        sock.close()
+        raise ServeConfigError(f"--db {config.db}: cannot keep the state there ({exc})") from None
     server = uvicorn_server(app, tls, args.log_level, not args.no_access_log, config)
     announce(config, sock, tls)
     server.run(sockets=[sock])
@@ -239,13 +295,23 @@ def serve(args: argparse.Namespace) -> int:
 @command("certs")
 def certs(args: argparse.Namespace) -> int:
     """Write the test PKI."""
+    from vsb.serve.identity import identity_of
+
     if args.days <= 0:
         raise ValueError(f"--days {args.days}: must be positive")
     staff = [s.strip() for s in args.staff.split(",") if s.strip()]
     if not staff:
         raise ValueError("--staff: give at least one staff id")
+    wrong = [s for s in staff if identity_of(staff_subject(180, s)) is None]
+    if wrong:
+        raise ValueError(f"--staff {','.join(wrong)}: a staff id is 1 to 64 of A-Z a-z 0-9 . _ -")
     mbes = [(m.hco, m.name) for m in load_mbes(args.fixtures / "mbes.toml")]
-    written = write_test_pki(args.out, mbes, staff, args.days)
+    try:
+        written = write_test_pki(args.out, mbes, staff, args.days)
+    except OSError as exc:
+        raise ValueError(f"--out {args.out}: cannot write there ({exc.strerror})") from None
+    except ValueError as exc:  # a ca.pem / ca.key there that is not a certificate and key
+        raise ValueError(f"--out {args.out}: cannot use the CA there ({exc})") from None
     print(
         f"wrote {len(written)} certificates to {args.out} (CA: {args.out / 'ca.pem'}; "
         f"MBEs: mbe-<hco>.pem/.key; staff: staff-<zorgkas>-<id>.pem/.key)"

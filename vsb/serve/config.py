@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from vsb.resources import fixtures
 from vsb.serve.exposure import exposure_problem, token_problem
 from vsb.serve.replay import DEFAULT_REPLAY_CACHE_SIZE
 
@@ -57,7 +58,7 @@ class ServeConfig:
     """Everything `create_app` needs; the CLI builds one from its flags."""
 
     db: str = "vsb-central.sqlite"
-    fixtures: Path | None = Path("fixtures")
+    fixtures: Path | None = field(default_factory=fixtures)
     ca: Path | None = Path("certs/ca.pem")
     audience: str = DEFAULT_AUDIENCE
     insecure_dev_tokens: bool = False
