@@ -14,7 +14,7 @@ import pytest
 
 from tests.integration.conftest import LiveServer, status_query
 from tests.integration.test_serve_auth import MESSAGES
-from vsb.schemas import SCHEMA_BASE_URI, load_schemas
+from vsb.schemas import load_schemas
 from vsb.serve.app import billing_available
 from vsb.serve.openapi import build_document
 
@@ -25,7 +25,7 @@ def _declared_kinds(path: str, method: str = "post") -> set[str]:
     """The message kinds the operation's 200 may carry, by the schema files it references."""
     schema = DOCUMENT["paths"][path][method]["responses"]["200"]["content"]["application/json"]
     choices = schema["schema"].get("oneOf", [schema["schema"]])
-    return {c["$ref"].removeprefix(SCHEMA_BASE_URI).removesuffix(".schema.json") for c in choices}
+    return {c["$ref"].removeprefix("#/components/schemas/") for c in choices}
 
 
 def _assert_declared(path: str, body: dict[str, Any]) -> None:

@@ -1,9 +1,10 @@
 """The OpenAPI 3.1 document of the service, built from one table of operations.
 
-Message bodies and answers are the project's JSON Schema files, referenced by their `$id`
-(`https://vsb-harness.example/schemas/<name>.schema.json`), never copied; the service also
-serves each file at `/schemas/<name>.schema.json`. `docs/openapi.json` is this document for
-a service with test control and billing, written by `vsb serve --write-openapi`.
+Message bodies and answers are the project's JSON Schema files, bundled into
+`components/schemas` with internal `$ref`s (`vsb.serve.bundle`), so that the document resolves
+alone; the service also serves each file at `/schemas/<name>.schema.json`. `docs/openapi.json`
+is this document for a service with test control and billing, written by
+`vsb serve --write-openapi`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vsb.serve.bundle import bundled_schemas, merge_components
 from vsb.serve.components import COMPONENTS, message_ref
 from vsb.serve.responses import BODY, problem_responses, statuses
 
@@ -287,7 +289,7 @@ def build_document(
         "security": [{"clientAssertion": []}],
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS,
+            "schemas": merge_components(COMPONENTS, bundled_schemas()),
             "responses": problem_responses(_component("Problem")),
             "securitySchemes": schemes,
         },
