@@ -24,7 +24,8 @@ STEMS = {"mbe": f"mbe-{MBE}", "staff": "staff-180-s1"}
 
 class Identities:
     """A fresh Authorization header per call (assertions are single-use) for an operation's
-    tag: a client assertion for `mbe` and `staff`, the token for `test-control`."""
+    tag: a client assertion for `mbe` and `staff`, the token for `test-control`, none for
+    `oauth`."""
 
     def __init__(self, certs: Path, control_token: str | None = None) -> None:
         self.certs = certs
@@ -34,6 +35,8 @@ class Identities:
     def authorization(self, tags: list[str] | None) -> str | None:
         """The header value for an operation with these tags; None when it needs none."""
         tag = (tags or ["test-control"])[0]
+        if tag == "oauth":  # the token endpoint: the client authenticates in the form
+            return None
         if tag == "test-control":
             return f"Bearer {self.control_token}" if self.control_token else None
         stem = STEMS[tag]

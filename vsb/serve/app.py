@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from vsb.engine import CentralApplication
 from vsb.schemas import load_schemas
-from vsb.serve import control, mbe_routes, staff_routes
+from vsb.serve import control, mbe_routes, staff_routes, token
 from vsb.serve.central import Central
 from vsb.serve.collector import PauseCollectorForLargeBodies
 from vsb.serve.config import ServeConfig
@@ -26,6 +26,7 @@ from vsb.serve.openapi import build_document
 from vsb.serve.problems import Problem, ProblemError
 from vsb.serve.replay import ReplayCache
 from vsb.serve.service import Service
+from vsb.serve.tokens import TokenStore
 
 log = logging.getLogger("vsb.serve")
 
@@ -68,7 +69,8 @@ def _authenticator(config: ServeConfig) -> Authenticator:
         verifier = AssertionVerifier(
             ca, config.audience, replay=ReplayCache(config.replay_cache_size)
         )
-    return Authenticator(verifier, config.insecure_dev_tokens)
+    tokens = TokenStore(config.token_lifetime, config.max_tokens)
+    return Authenticator(verifier, config.insecure_dev_tokens, tokens)
 
 
 def _document_routes(billing: bool, config: ServeConfig) -> list[Route]:
@@ -102,7 +104,7 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
     central = central or Central(config)
     billing = billing_available()
     service = Service(config, central, _authenticator(config), load_schemas())
-    routes = mbe_routes.routes(billing) + staff_routes.routes(billing)
+    routes = mbe_routes.routes(billing) + staff_routes.routes(billing) + token.routes()
     if config.test_control:
         routes += control.routes()
     routes += _document_routes(billing, config)

@@ -21,6 +21,7 @@ from vsb.serve.config import (
 from vsb.serve.exposure import add_exposure_flags, exposure_settings
 from vsb.serve.limits import add_limit_flags, limit_settings
 from vsb.serve.masking import log_config
+from vsb.serve.tokens import add_token_flags, token_settings
 
 Subparsers = argparse._SubParsersAction
 
@@ -111,6 +112,7 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
         help=f"deepest nesting of arrays and objects in a JSON body (default {DEFAULT_MAX_DEPTH})",
     )
     add_limit_flags(p)
+    add_token_flags(p)
     add_exposure_flags(p)
     p.add_argument("--tls-cert", type=Path, help="server certificate (PEM): serve HTTPS")
     p.add_argument("--tls-key", type=Path, help="private key of --tls-cert")
@@ -180,6 +182,7 @@ def config_from(args: argparse.Namespace) -> ServeConfig:
         max_body=args.max_body,
         max_depth=args.max_depth,
         **limit_settings(args),
+        **token_settings(args),
         **exposure_settings(args),
     )
     config.check()
