@@ -52,6 +52,7 @@ def test_curl_prints_the_header_form_for_a_staff_member(
         (["--staff", "180:nobody"], "no staff-180-nobody.pem"),
         (["--url", "ftp://x"], "--url 'ftp://x': must start with http"),
         (["--url", "http://127.0.0.1:1"], "--url http://127.0.0.1:1: cannot reach the service"),
+        (["--url", "http://[::1"], "--url http://[::1: not a URL"),
     ],
 )
 def test_what_keeps_a_token_from_being_asked_for_is_one_line_naming_the_flag(
@@ -96,3 +97,13 @@ def test_a_url_that_is_no_token_endpoint_is_named(
     )
     assert code == 2 and "Traceback" not in err
     assert f"--url {server.url}/v1: POST /oauth/token answered 404" in err
+
+
+def test_a_key_that_is_no_key_is_named(
+    server: LiveServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / f"mbe-{MBE}.pem").write_bytes((server.pki / f"mbe-{MBE}.pem").read_bytes())
+    (tmp_path / f"mbe-{MBE}.key").write_text("not a key")
+    code, _, err = _run(capsys, "--mbe", MBE, "--url", server.url, "--cert-dir", str(tmp_path))
+    assert code == 2 and "Traceback" not in err
+    assert f"--cert-dir {tmp_path}: mbe-{MBE}:" in err

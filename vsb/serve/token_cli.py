@@ -100,7 +100,7 @@ def load_identity(stem: Path) -> ClientIdentity:
             )
     try:
         return ClientIdentity.load(stem)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OSError) as exc:  # not PEM, another key type, unreadable
         raise ValueError(f"--cert-dir {stem.parent}: {stem.name}: {exc}") from None
 
 
@@ -125,6 +125,8 @@ def request_token(
         answer = httpx.post(
             f"{url.rstrip('/')}/oauth/token", data=form, timeout=TIMEOUT, verify=verify
         )
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"--url {url}: not a URL ({exc})") from None
     except httpx.HTTPError as exc:
         raise ValueError(f"--url {url}: cannot reach the service ({exc})") from None
     try:
