@@ -143,6 +143,8 @@ REFUSALS: list[tuple[str, dict[str, str], dict[str, str], int, str, str]] = [
     ("unknown", {"audience": "x"}, {}, 400, "invalid_request", "'audience'"),
     ("scope", {"scope": "read"}, {}, 400, "invalid_scope", "no scopes"),
     ("empty assertion", {"client_assertion": ""}, {}, 400, "invalid_request", "client_assertion"),
+    ("long assertion", {"client_assertion": "a" * 16385}, {}, 400, "invalid_request", "longer"),
+    ("empty form", {}, {"empty": "1"}, 400, "invalid_request", "grant_type is required"),
     (
         "no client authentication",
         {"client_assertion_type": "<none>", "client_assertion": "<none>"},
@@ -189,6 +191,8 @@ def test_a_refused_token_request_gets_an_rfc_6749_error_naming_the_rule(
         kwargs["headers"] = {"Authorization": "Basic dXNlcjpwYXNz"}
     if "json" in how:
         kwargs = {"json": form}
+    if "empty" in how:
+        kwargs = {"content": b"", "headers": {"content-type": "application/x-www-form-urlencoded"}}
     answer = server.client.post("/oauth/token", **kwargs)
     assert answer.status_code == status, answer.text
     body = answer.json()

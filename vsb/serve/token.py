@@ -36,6 +36,8 @@ GRANT_TYPE = "client_credentials"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 FORM = "application/x-www-form-urlencoded"
 PARAMETERS = ("grant_type", "client_assertion_type", "client_assertion", "client_id", "scope")
+MAX_ASSERTION = 16 * 1024
+"""The longest client_assertion taken: one with an RSA 4096 certificate in x5c is about 3 kB."""
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 
@@ -125,6 +127,10 @@ def _client_assertion(form: dict[str, str]) -> str:
         raise OAuthError(
             "invalid_request", "client_assertion (a signed client assertion) is required"
         )
+    if len(assertion) > MAX_ASSERTION:
+        raise OAuthError(
+            "invalid_request", f"client_assertion is longer than {MAX_ASSERTION} characters"
+        )
     return assertion
 
 
@@ -212,6 +218,7 @@ TOKEN_REQUEST: dict[str, Any] = {
         "client_assertion": {
             "type": "string",
             "minLength": 1,
+            "maxLength": MAX_ASSERTION,
             "description": "a client assertion as every call accepts (compact JWS, x5c; "
             "single use)",
         },
