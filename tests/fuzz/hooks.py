@@ -12,9 +12,8 @@ from typing import Any
 
 import schemathesis
 
-from tests.fuzz.support import Identities, in_callers_name, resolve_schemas_locally
+from tests.fuzz.support import Identities, in_callers_name
 
-resolve_schemas_locally()
 IDENTITIES = Identities(Path(os.environ["VSB_FUZZ_CERTS"]), os.environ.get("VSB_FUZZ_TOKEN"))
 
 

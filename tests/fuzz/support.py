@@ -1,5 +1,5 @@
-"""What Schemathesis needs to test `vsb serve`: the message schemas by `$id`, an identity for
-each operation, and messages sent in the caller's own name.
+"""What Schemathesis needs to test `vsb serve`: an identity for each operation, and messages
+sent in the caller's own name (the document resolves alone: its schemas are bundled).
 
 Used by the CI-sized test (`tests/integration/test_serve_schemathesis.py`, Python API) and by
 the long run (`make fuzz`, the `schemathesis` CLI with `tests.fuzz.hooks`).
@@ -10,10 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from schemathesis.core.jsonschema import resolver as schemathesis_resolver
 from schemathesis.core.parameters import ParameterLocation
 
-from vsb.schemas import SCHEMA_BASE_URI, load_schemas
 from vsb.serve.certs import ClientIdentity
 from vsb.serve.config import DEFAULT_AUDIENCE
 
@@ -23,25 +21,11 @@ MBE = "76310195930"
 STEMS = {"mbe": f"mbe-{MBE}", "staff": "staff-180-s1"}
 """The certificate (of `vsb certs`) used for the operations of each tag."""
 
-_original_retrieve = schemathesis_resolver.retrieve
-
-
-def _retrieve(uri: str) -> Any:
-    """The project's schema files by `$id` (their host does not exist), anything else as
-    Schemathesis would."""
-    if uri.startswith(SCHEMA_BASE_URI):
-        return load_schemas().schema(uri.removeprefix(SCHEMA_BASE_URI).removesuffix(".schema.json"))
-    return _original_retrieve(uri)
-
-
-def resolve_schemas_locally(on: bool = True) -> None:
-    """Make Schemathesis read `https://vsb-harness.example/schemas/...` from the package."""
-    schemathesis_resolver.retrieve = _retrieve if on else _original_retrieve  # type: ignore[assignment]
-
 
 class Identities:
     """A fresh Authorization header per call (assertions are single-use) for an operation's
-    tag: a client assertion for `mbe` and `staff`, the token for `test-control`."""
+    tag: a client assertion for `mbe` and `staff`, the token for `test-control`, none for
+    `oauth`."""
 
     def __init__(self, certs: Path, control_token: str | None = None) -> None:
         self.certs = certs
@@ -51,6 +35,8 @@ class Identities:
     def authorization(self, tags: list[str] | None) -> str | None:
         """The header value for an operation with these tags; None when it needs none."""
         tag = (tags or ["test-control"])[0]
+        if tag == "oauth":  # the token endpoint: the client authenticates in the form
+            return None
         if tag == "test-control":
             return f"Bearer {self.control_token}" if self.control_token else None
         stem = STEMS[tag]

@@ -226,13 +226,12 @@ def test_without_test_control_there_are_no_test_endpoints(serve: Any) -> None:
     assert not any(path.startswith("/test/") for path in document["paths"])
 
 
-def test_openapi_document_references_the_schema_files(server: LiveServer) -> None:
+def test_openapi_document_bundles_the_schema_files_and_serves_them(server: LiveServer) -> None:
     document = server.client.get("/openapi.json").json()
     assert document["openapi"].startswith("3.1")
     body = document["paths"]["/v1/requests"]["post"]["requestBody"]["content"]
-    assert body["application/json"]["schema"] == {
-        "$ref": "https://vsb-harness.example/schemas/request.schema.json"
-    }
+    assert body["application/json"]["schema"] == {"$ref": "#/components/schemas/request"}
+    assert "request" in document["components"]["schemas"]
     assert "test-control" in [tag["name"] for tag in document["tags"]]
     schema = server.client.get("/schemas/request.schema.json").json()
     assert schema["$id"] == "https://vsb-harness.example/schemas/request.schema.json"

@@ -19,8 +19,8 @@ from tests.integration.conftest import (
     status_query,
 )
 from vsb.mbes import load_mbes
-from vsb.schemas import SCHEMA_BASE_URI
 from vsb.serve.certs import ZORGKASSEN
+from vsb.serve.components import message_ref
 
 CAN_AFFILIATE = "90070706515"
 INSZ_180 = "48031402205"
@@ -191,7 +191,7 @@ def test_a_status_query_with_a_wrong_check_digit_is_refused_naming_insz(
     ]
     operation = server.client.get("/openapi.json").json()["paths"]["/v1/insurance-status"]["post"]
     declared = operation["responses"]["200"]["content"]["application/json"]["schema"]["oneOf"]
-    assert {"$ref": f"{SCHEMA_BASE_URI}answer.schema.json"} in declared
+    assert message_ref("answer") in declared
 
 
 def _hostile_inputs(server: LiveServer) -> list[tuple[httpx.Response, int, str]]:

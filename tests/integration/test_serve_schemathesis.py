@@ -5,9 +5,9 @@ The CI-sized run: `EXAMPLES` cases per operation and generation mode (set
 `VSB_SCHEMATHESIS_EXAMPLES` for more), derandomized so that CI is repeatable. `make fuzz`
 (`python -m tests.fuzz`) is the long run: the CLI with every phase, 10,000 cases and more.
 
-The document references the project's JSON Schema files by `$id`; Schemathesis reads them from
-the package (`tests.fuzz.support`: their host does not exist). Test control is on, behind a
-token, and its operations run last (they replace the registry and the MBEs).
+The document bundles the project's JSON Schema files, so Schemathesis loads it as any tool
+would. Test control is on, behind a token, and its operations run last (they replace the
+registry and the MBEs).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from tests.fuzz.support import Identities, in_callers_name, resolve_schemas_locally
+from tests.fuzz.support import Identities, in_callers_name
 from tests.integration.conftest import FIXTURES, START, LiveServer
 from vsb.serve.config import ServeConfig
 
@@ -91,12 +91,8 @@ def _exercise(operation: Any, mode: GenerationMode, live: LiveServer, who: Ident
 
 
 def test_the_service_honours_its_openapi_document_under_every_check(live: LiveServer) -> None:
-    resolve_schemas_locally()
-    try:
-        api = schemathesis.openapi.from_url(f"{live.url}/openapi.json")
-        operations = [result.ok() for result in api.get_all_operations()]
-    finally:
-        resolve_schemas_locally(False)
+    api = schemathesis.openapi.from_url(f"{live.url}/openapi.json")  # resolves alone
+    operations = [result.ok() for result in api.get_all_operations()]
     assert len(operations) >= 18
     operations.sort(key=lambda op: "test-control" in (op.tags or []))
     who = Identities(live.pki, TOKEN)

@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Route
 
 from vsb.engine import CentralApplication
 from vsb.schemas import load_schemas
-from vsb.serve import control, mbe_routes, staff_routes
+from vsb.serve import control, mbe_routes, staff_routes, token
 from vsb.serve.central import Central, CentralClosed
 from vsb.serve.collector import PauseCollectorForLargeBodies
 from vsb.serve.config import ServeConfig
@@ -28,6 +28,7 @@ from vsb.serve.replay import ReplayCache
 from vsb.serve.sandboxes import Sandboxes
 from vsb.serve.sandboxes import routes as sandbox_routes
 from vsb.serve.service import Service
+from vsb.serve.tokens import TokenStore
 
 log = logging.getLogger("vsb.serve")
 
@@ -74,7 +75,8 @@ def _authenticator(config: ServeConfig) -> Authenticator:
         verifier = AssertionVerifier(
             ca, config.audience, replay=ReplayCache(config.replay_cache_size)
         )
-    return Authenticator(verifier, config.insecure_dev_tokens)
+    tokens = TokenStore(config.token_lifetime, config.max_tokens)
+    return Authenticator(verifier, config.insecure_dev_tokens, tokens)
 
 
 def _document_routes(billing: bool, config: ServeConfig) -> list[Route]:
@@ -108,7 +110,11 @@ def create_app(config: ServeConfig, central: Central | None = None) -> Starlette
     central = central or Central(config)
     billing = billing_available()
     service = Service(config, central, _authenticator(config), load_schemas())
-    routes: list[BaseRoute] = [*mbe_routes.routes(billing), *staff_routes.routes(billing)]
+    routes: list[BaseRoute] = [
+        *mbe_routes.routes(billing),
+        *staff_routes.routes(billing),
+        *token.routes(),
+    ]
     sandboxes = Sandboxes(service)
     if config.test_control:
         routes += control.routes() + sandbox_routes(billing)

@@ -29,6 +29,7 @@ from vsb.serve.config import (
 from vsb.serve.exposure import add_exposure_flags, exposure_settings
 from vsb.serve.limits import add_limit_flags, limit_settings
 from vsb.serve.masking import log_config
+from vsb.serve.tokens import add_token_flags, token_settings
 
 if TYPE_CHECKING:
     from vsb.serve.server import Tls
@@ -146,6 +147,7 @@ def _serve_parser(sub: Subparsers[argparse.ArgumentParser]) -> None:
         f"(default {DEFAULT_MAX_GENERATED_PERSONS})",
     )
     add_limit_flags(p)
+    add_token_flags(p)
     add_exposure_flags(p)
     p.add_argument("--tls-cert", type=Path, help="server certificate (PEM): serve HTTPS")
     p.add_argument("--tls-key", type=Path, help="private key of --tls-cert")
@@ -217,6 +219,7 @@ def config_from(args: argparse.Namespace) -> ServeConfig:
         max_sandboxes=args.max_sandboxes,
         max_generated_persons=args.max_generated_persons,
         **limit_settings(args),
+        **token_settings(args),
         **exposure_settings(args),
     )
     config.check()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vsb.schemas import SCHEMA_BASE_URI
+from vsb.serve.bundle import COMPONENTS_POINTER, component_name
 from vsb.serve.content import FREE_TEXT_PATTERN, TEXT_PATTERN
 from vsb.serve.sandbox_components import SANDBOX_COMPONENTS
 
@@ -20,8 +20,9 @@ _TEXT = {"type": "string", "pattern": TEXT_PATTERN}
 
 
 def message_ref(name: str) -> dict[str, str]:
-    """A reference to one of the project's JSON Schema files, by its `$id`."""
-    return {"$ref": f"{SCHEMA_BASE_URI}{name}.schema.json"}
+    """A reference to one of the project's message schemas, bundled into the document
+    (`vsb.serve.bundle`)."""
+    return {"$ref": f"{COMPONENTS_POINTER}{component_name(name)}"}
 
 
 def _object(properties: dict[str, Any], required: list[str], **more: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from vsb.resources import fixtures
 from vsb.serve.exposure import exposure_problem, token_problem
 from vsb.serve.replay import DEFAULT_REPLAY_CACHE_SIZE
+from vsb.serve.tokens import DEFAULT_MAX_TOKENS, DEFAULT_TOKEN_LIFETIME, token_settings_problem
 
 DEFAULT_AUDIENCE = "vsb-central"
 """The `aud` a client assertion must carry unless `--audience` says otherwise."""
@@ -92,6 +93,11 @@ class ServeConfig:
         path = Path(self.db)
         return path.with_name(f"{path.stem}.sandboxes")
 
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME
+    """`--token-lifetime`: seconds an access token of `POST /oauth/token` is accepted."""
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    """`--max-tokens`: unexpired access tokens held (beyond it: 503)."""
+
     def check(self) -> None:
         """Refuse combinations that cannot work.
 
@@ -158,3 +164,6 @@ class ServeConfig:
                 raise ServeConfigError(f"{flag} {value}: must be positive")
         if not self.rate_limit >= 0:
             raise ServeConfigError(f"--rate-limit {self.rate_limit}: must be 0 (off) or more")
+        tokens = token_settings_problem(self.token_lifetime, self.max_tokens)
+        if tokens is not None:
+            raise ServeConfigError(tokens)

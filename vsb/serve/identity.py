@@ -1,4 +1,5 @@
-"""Who is calling: verify a client assertion (or, when switched on, a plain dev token).
+"""Who is calling: verify a client assertion, an access token (`vsb.serve.token`) or, when
+switched on, a plain dev token.
 
 An assertion is a compact JWS (ES256 or RS256) whose `x5c` header carries the caller's
 certificate. It is accepted when the certificate was issued by the test CA and is valid now,
@@ -29,6 +30,7 @@ from vsb.serve.certs import ZORGKASSEN
 from vsb.serve.config import ASSERTION_MAX_LIFETIME
 from vsb.serve.problems import FieldError, Problem, ProblemError, unauthenticated
 from vsb.serve.replay import ReplayCache, ReplayCacheFull, ReplaySeen
+from vsb.serve.tokens import TokenStore
 
 CLOCK_SKEW = 30
 """Seconds an `iat` may lie in the future (clocks of client and server differ a little)."""
@@ -102,6 +104,15 @@ class AssertionVerifier:
                 lifetime, not-yet-valid, replay or subject; 503 (rule replay-cache-full, with
                 Retry-After) when the replay cache holds its limit of unexpired ids.
         """
+        return self.verify_client(token)[0]
+
+    def verify_client(self, token: str) -> tuple[Identity, float]:
+        """The identity a token proves and the moment (seconds since 1970) its certificate
+        expires, which no access token issued on it may outlive.
+
+        Raises:
+            ProblemError: as `verify`.
+        """
         parts = token.split(".")
         if len(parts) != 3:
             raise unauthenticated(
@@ -118,7 +129,7 @@ class AssertionVerifier:
                 "number nor staff:<zorgkas>:<id>",
                 "subject",
             )
-        return identity
+        return identity, certificate.not_valid_after_utc.timestamp()
 
     def _certificate(self, header: dict[str, Any]) -> tuple[x509.Certificate, str]:
         chain = header.get("x5c")
@@ -246,11 +257,15 @@ class AssertionVerifier:
 
 
 class Authenticator:
-    """Reads the caller's identity from the Authorization header."""
+    """Reads the caller's identity from the Authorization header: a client assertion, an
+    access token of `POST /oauth/token` (`tokens`) or, when switched on, a dev token."""
 
-    def __init__(self, verifier: AssertionVerifier | None, dev_tokens: bool) -> None:
+    def __init__(
+        self, verifier: AssertionVerifier | None, dev_tokens: bool, tokens: TokenStore | None = None
+    ) -> None:
         self.verifier = verifier
         self.dev_tokens = dev_tokens
+        self.tokens = tokens
 
     def identify(self, authorization: str | None) -> Identity:
         """The caller's identity.
@@ -268,9 +283,23 @@ class Authenticator:
         token = token.strip()
         if token.startswith("dev:"):
             return self._dev(token.removeprefix("dev:"))
+        if self.tokens is not None and self.tokens.owns(token):
+            return self._access(self.tokens, token)
         if self.verifier is None:
             raise unauthenticated("this service takes only dev tokens (dev:<subject>)", "scheme")
         return self.verifier.verify(token)
+
+    @staticmethod
+    def _access(tokens: TokenStore, token: str) -> Identity:
+        identity = tokens.identity(token)
+        if identity is None:
+            raise unauthenticated(
+                "the access token is unknown or has expired (tokens last --token-lifetime "
+                "seconds and do not survive a restart of the service); get a new one with "
+                "POST /oauth/token",
+                "access-token",
+            )
+        return identity
 
     def _dev(self, subject: str) -> Identity:
         if not self.dev_tokens:

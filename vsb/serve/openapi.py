@@ -1,9 +1,10 @@
 """The OpenAPI 3.1 document of the service, built from one table of operations.
 
-Message bodies and answers are the project's JSON Schema files, referenced by their `$id`
-(`https://vsb-harness.example/schemas/<name>.schema.json`), never copied; the service also
-serves each file at `/schemas/<name>.schema.json`. `docs/openapi.json` is this document for
-a service with test control and billing, written by `vsb serve --write-openapi`.
+Message bodies and answers are the project's JSON Schema files, bundled into
+`components/schemas` with internal `$ref`s (`vsb.serve.bundle`), so that the document resolves
+alone; the service also serves each file at `/schemas/<name>.schema.json`. `docs/openapi.json`
+is this document for a service with test control and billing, written by
+`vsb serve --write-openapi`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from vsb.serve.bundle import bundled_schemas, merge_components
 from vsb.serve.components import COMPONENTS, message_ref
 from vsb.serve.responses import BODY, problem_responses, statuses
+from vsb.serve.token import ACCESS_TOKEN_SCHEME, TOKEN_PATH, token_path_item
+from vsb.serve.token import COMPONENTS as TOKEN_COMPONENTS
 
 JSON = "application/json"
 _BODY_ERRORS = BODY
@@ -233,6 +237,11 @@ _INTRO = (
     "serialNumber is the MBE's HCO number or `staff:<zorgkas>:<id>`; `iss` and `sub` repeat "
     "it; `aud` is the service's audience; `exp - iat` at most 300 s; `jti` unique. See "
     "docs/serve.md.\n\n"
+    "**Access tokens.** `POST /oauth/token` (OAuth 2.0 client credentials with "
+    "private_key_jwt, RFC 7523) trades one such assertion for a bearer access token, "
+    "accepted on every MBE and staff call as the same identity until it expires "
+    "(`expires_in`; `vsb serve --token-lifetime`, default 3600 s): `Authorization: Bearer "
+    "<access token>` in every call of a session, as generic tools send it.\n\n"
     "**Answers.** A message that fits its schema always gets 200 with the engine's answer, "
     "also when refused by a business rule (outcome `refused`, errors naming the "
     "requirement). Transport and shape problems are 4xx `application/problem+json` "
@@ -258,16 +267,19 @@ def build_document(
     paths: dict[str, dict[str, Any]] = {}
     for op in operations:
         paths.setdefault(op.path, {})[op.method] = _operation(op, control_token)
+    paths[TOKEN_PATH] = token_path_item()
     tags = [
         {"name": "mbe", "description": "MBE software: messages and the feed"},
         {"name": "staff", "description": "Zorgkas staff: reviews, signing, payment"},
+        {"name": "oauth", "description": "Access tokens for a client assertion (RFC 7523)"},
     ]
     schemes: dict[str, Any] = {
         "clientAssertion": {
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "JWS client assertion (x5c), see info.description",
-        }
+        },
+        "accessToken": ACCESS_TOKEN_SCHEME,
     }
     if test_control:
         tags.append({"name": "test-control", "description": _CONTROL})
@@ -286,10 +298,10 @@ def build_document(
             "description": _INTRO,
         },
         "tags": tags,
-        "security": [{"clientAssertion": []}],
+        "security": [{"clientAssertion": []}, {"accessToken": []}],
         "paths": paths,
         "components": {
-            "schemas": COMPONENTS,
+            "schemas": merge_components({**COMPONENTS, **TOKEN_COMPONENTS}, bundled_schemas()),
             "responses": problem_responses(_component("Problem")),
             "securitySchemes": schemes,
         },
