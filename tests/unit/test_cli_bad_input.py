@@ -8,6 +8,7 @@ those that get as far as opening a database or a port run as a process of their 
 
 from __future__ import annotations
 
+import argparse
 import socket
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from vsb import cli
 from vsb.cli import main
 
 
@@ -84,6 +86,69 @@ def test_an_output_folder_that_cannot_be_written_is_refused_naming_its_flag(
     workdir: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], flag: str
 ) -> None:
     _assert_refused(*_vsb(capsys, *args), flag)
+
+
+def _flags() -> list[tuple[str, str, str]]:
+    """(command, flag, what it takes: number, text or path) for every value-taking flag of
+    every command but `simulate` and `plan` (simulator/ checks those), read from the parser."""
+    cli._load_commands()
+    found: list[tuple[str, str, str]] = []
+
+    def walk(command: str, parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    if name not in ("simulate", "plan"):
+                        walk(f"{command} {name}".strip(), sub)
+            elif action.nargs != 0 and action.choices is None:
+                flag = action.option_strings[-1] if action.option_strings else action.metavar
+                found.append((command, str(flag), _kind(action)))
+
+    walk("", cli._parser())
+    return found
+
+
+def _kind(action: argparse.Action) -> str:
+    if getattr(action.type, "__name__", "str") == "str":  # no type of its own
+        return "text"
+    try:
+        number = isinstance(action.type("1"), int | float)  # type: ignore[misc,operator]
+    except (TypeError, argparse.ArgumentTypeError):
+        number = False
+    return "number" if number else "path"
+
+
+FLAGS = _flags()
+# Where a value slipped through would otherwise start something slow or lasting.
+_GUARD = {"serve": ("--write-openapi", "afile/x"), "run": ("--story", "nowhere.jsonl")}
+BAD = {
+    "number": ("-1", "inf", "nan", "1e999"),
+    "text": ("", "  ", " padded", "a\nb"),
+    "path": ("", "  ", "a\nb"),  # a file name may begin with a blank
+}
+BAD_VALUES = [
+    pytest.param(command, flag, value, id=f"{command} {flag} {value!r}")
+    for command, flag, kind in FLAGS
+    for value in BAD[kind]
+]
+
+
+def test_the_flags_tried_include_every_command_and_the_numbers_of_serve() -> None:
+    commands = {command for command, _, _ in FLAGS}
+    assert {"rules", "run", "serve", "certs", "token", "audit", "certify central"} <= commands
+    numbers = {flag for command, flag, kind in FLAGS if command == "serve" and kind == "number"}
+    assert {"--header-timeout", "--body-timeout", "--rate-limit", "--max-body"} <= numbers
+
+
+@pytest.mark.parametrize(("command", "flag", "value"), BAD_VALUES)
+def test_every_flag_refuses_an_empty_blank_negative_or_infinite_value_before_running(
+    workdir: Path, capsys: pytest.CaptureFixture[str], command: str, flag: str, value: str
+) -> None:
+    # Text: empty, blank, blanks around it, a control character; numbers: negative, not finite.
+    given = (flag, value) if flag.startswith("--") else (value,)
+    code, err = _vsb(capsys, *command.split(), *_GUARD.get(command, ()), *given)
+    _assert_refused(code, err, f"argument {flag}:")
+    assert len(err.strip().splitlines()) == 1, err
 
 
 URL = "http://127.0.0.1:9"
