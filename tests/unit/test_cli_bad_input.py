@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from conformance.runner import check_app
 from vsb import cli
 from vsb.cli import main
 
@@ -248,3 +249,22 @@ def test_an_error_no_check_names_is_still_one_line_without_traceback(workdir: Pa
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("vsb simulate: error:") and "empty" in done.stderr
+
+
+NOT_A_CENTRAL_APPLICATION = [
+    ("json:loads", "calling it with a clock failed (TypeError"),
+    ("copy:copy", "built a FixedClock, not a central application: it has no handle, feed"),
+]
+
+
+@pytest.mark.parametrize(("spec", "what"), NOT_A_CENTRAL_APPLICATION)
+def test_an_app_factory_that_builds_no_central_application_is_refused_before_the_run(
+    workdir: Path, capsys: pytest.CaptureFixture[str], spec: str, what: str
+) -> None:
+    code, err = _vsb(capsys, "certify", "central", "--app", spec, "--report", "r")
+    _assert_refused(code, err, f"--app {spec}: {what}")
+    assert not (workdir / "r").exists()  # refused before anything ran
+
+
+def test_an_app_factory_that_builds_a_central_application_passes_the_check() -> None:
+    check_app("tests.faulty.variants:deadline_31_days")  # raises CannotStart otherwise
