@@ -186,3 +186,16 @@ def test_a_call_after_the_engine_closed_is_refused_and_the_app_answers_it_with_a
         assert b"this sandbox was deleted; nothing was processed" in response.body
     finally:
         app.state.service.central.close()
+
+
+def test_a_shipment_reaching_a_deleted_sandbox_gets_the_deleted_answer_not_a_file_error(
+    tmp_path: Path,
+) -> None:
+    # A sandbox's delete closes the engine, then removes the file its snapshots open.
+    config = ServeConfig(db=str(tmp_path / "s.sqlite"), fixtures=None, test_control=True)
+    central = Central(config)
+    central.close()
+    for path in tmp_path.glob("s.sqlite*"):
+        path.unlink()
+    with pytest.raises(CentralClosed, match="deleted"):
+        asyncio.run(central.handle({"kind": "shipment"}, "76310195930"))
