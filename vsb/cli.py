@@ -224,6 +224,7 @@ COMMAND_GROUP = "vsb.commands"
 
 def _load_commands() -> None:
     """Import the modules that register sub-commands: vsb's own, then every entry point."""
+    import vsb.registry_cli
     import vsb.serve.cli
     import vsb.serve.token_cli
     import vsb.story  # noqa: F401  (registers `run`)
