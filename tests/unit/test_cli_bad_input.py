@@ -9,16 +9,19 @@ those that get as far as opening a database or a port run as a process of their 
 from __future__ import annotations
 
 import argparse
+import math
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conformance.runner import check_app
 from vsb import cli
-from vsb.cli import main
+from vsb.cli import _checked, main
 
 
 @pytest.fixture
@@ -268,3 +271,27 @@ def test_an_app_factory_that_builds_no_central_application_is_refused_before_the
 
 def test_an_app_factory_that_builds_a_central_application_passes_the_check() -> None:
     check_app("tests.faulty.variants:deadline_31_days")  # raises CannotStart otherwise
+
+
+@settings(max_examples=300)
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_a_number_flag_takes_exactly_the_finite_numbers_from_0(number: float) -> None:
+    check = _checked(float)
+    if math.isfinite(number) and number >= 0:
+        assert check(repr(number)) == number
+    else:
+        with pytest.raises(argparse.ArgumentTypeError):
+            check(repr(number))
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=12))
+def test_a_text_flag_takes_exactly_the_text_without_blanks_around_or_control_characters(
+    text: str,
+) -> None:
+    check = _checked(None)
+    if text.strip() == text != "" and text.isprintable():
+        assert check(text) == text
+    elif any(ord(c) < 32 or ord(c) == 127 for c in text) or text != text.strip() or not text:
+        with pytest.raises(argparse.ArgumentTypeError):
+            check(text)
