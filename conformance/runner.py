@@ -117,6 +117,8 @@ def check(options: CertifyOptions, catalogue: Catalogue) -> None:
                 load_factory(spec, flag)
             except ValueError as exc:
                 raise CannotStart(str(exc)) from None
+    if options.app:
+        check_app(options.app)
     chosen = [bool(options.driver), bool(options.driver_url), options.manual]
     if sum(chosen) > 1:
         raise CannotStart("--driver, --driver-url and --manual name different candidates; give one")
@@ -126,6 +128,51 @@ def check(options: CertifyOptions, catalogue: Catalogue) -> None:
     if options.url:
         _check_ca(options)
         _check_reachable(options.url, options.timeout)
+
+
+APPLICATION_CALLS = (
+    "handle",
+    "feed",
+    "review_queue",
+    "decide",
+    "billing_queue",
+    "decide_line",
+    "unsigned_shipments",
+    "sign",
+    "payment_orders",
+    "record_payment",
+)
+"""What `InProcessCentral` calls on the application an `--app` factory builds (as on
+`vsb.engine.CentralApplication`), besides `STORE_CALLS` on its `store`."""
+STORE_CALLS = ("load_registry", "load_mbes", "close")
+
+
+def check_app(spec: str) -> None:
+    """Build the application `--app` names once, as every scenario will, and look at it.
+
+    Raises:
+        CannotStart: the factory fails when called with a clock, or what it builds lacks a
+            call of `APPLICATION_CALLS` or `STORE_CALLS` (it is not a central application).
+    """
+    from vsb.clock import FixedClock
+
+    factory = load_factory(spec, "--app")
+    try:
+        app = factory(FixedClock(dt.date(2024, 1, 1)))
+    except Exception as exc:
+        raise CannotStart(
+            f"--app {spec}: calling it with a clock failed ({type(exc).__name__}: {exc}); a "
+            "factory takes a vsb.clock.FixedClock and returns a central application"
+        ) from None
+    store: Any = getattr(app, "store", None)
+    missing = [name for name in APPLICATION_CALLS if not callable(getattr(app, name, None))]
+    missing += [f"store.{name}" for name in STORE_CALLS if not callable(getattr(store, name, None))]
+    if missing:
+        raise CannotStart(
+            f"--app {spec}: built a {type(app).__name__}, not a central application: it has no "
+            f"{', '.join(missing)} (the calls of vsb.engine.CentralApplication the suite makes)"
+        )
+    store.close()
 
 
 def _check_report(report: Path) -> None:

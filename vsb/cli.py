@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import NoReturn
 
 from vsb.billing.rules import billing_rules, tariff_document, tariff_lines
 from vsb.catalogue import CatalogueError, load_catalogue
@@ -56,8 +58,17 @@ def fixtures_folder(text: str) -> Path:
     return folder
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose refusal is one line: the usage of a command with thirty
+    flags would bury the one that is wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        """Exit 2 with `message` (it names the flag) and where the usage is."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="vsb",
         description="Simulation and conformance harness for the VSB central zorgkassen "
         "application and MBE software (palliative home-care teams).",
@@ -98,7 +109,48 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", choices=("text", "json"), default="text")
     for extend in _EXTENSIONS:
         extend(sub)
+    _check_values(parser)
     return parser
+
+
+# `vsb simulate` and `vsb plan` check their own flags (simulator/).
+_OWN_CHECKS = frozenset({"simulate", "plan"})
+
+
+def _check_values(parser: argparse.ArgumentParser) -> None:
+    """Give every value-taking flag of `parser` and its sub-commands the rules every value
+    keeps (see `_checked`), on top of its own type; argparse then refuses a breach naming the
+    flag, before anything runs."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, command_parser in action.choices.items():
+                if name not in _OWN_CHECKS:
+                    _check_values(command_parser)
+        elif action.nargs != 0 and action.choices is None:
+            action.type = _checked(action.type)  # type: ignore[arg-type]
+
+
+def _checked(convert: Callable[[str], object] | None) -> Callable[[str], object]:
+    """`convert` (text by default) refusing what no flag takes: empty or blank text, control
+    characters, text with blanks around it, and numbers that are negative or not finite."""
+
+    def check(text: str) -> object:
+        if not text.strip():
+            raise argparse.ArgumentTypeError("empty; give a value")
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise argparse.ArgumentTypeError(f"{text!r} holds a control character")
+        if convert is None and text != text.strip():
+            raise argparse.ArgumentTypeError(f"{text!r} has blanks around it")
+        value = text if convert is None else convert(text)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+        if isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+            raise argparse.ArgumentTypeError(f"{text} is negative; must be 0 or more")
+        return value
+
+    # argparse names the type in "invalid int value: 'x'"
+    check.__name__ = getattr(convert, "__name__", "str")
+    return check
 
 
 # What other packages know about each requirement (the conformance suite: which scenarios test
@@ -172,6 +224,7 @@ COMMAND_GROUP = "vsb.commands"
 
 def _load_commands() -> None:
     """Import the modules that register sub-commands: vsb's own, then every entry point."""
+    import vsb.registry_cli
     import vsb.serve.cli
     import vsb.serve.token_cli
     import vsb.story  # noqa: F401  (registers `run`)

@@ -21,6 +21,7 @@ from typing import Any
 from vsb.cli import command
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
+from vsb.resources import fixtures
 
 
 class StoryError(ValueError):
@@ -47,6 +48,10 @@ _REQUIRED = {
 }
 
 
+SAMPLE_STORY = Path("samples") / "story.jsonl"
+"""Where a fixtures folder keeps its story: the one `vsb run` plays without --story."""
+
+
 def _check_fields(path: Path, number: int, step: dict[str, Any]) -> None:
     for action, fields in _REQUIRED.items():
         if action not in step:
@@ -62,8 +67,7 @@ def _check_fields(path: Path, number: int, step: dict[str, Any]) -> None:
 def _load(path: Path) -> list[tuple[int, dict[str, Any]]]:
     if not path.is_file():
         raise StoryError(
-            f"--story {path}: no such file; a story is JSON Lines (see "
-            "fixtures/samples/story.jsonl)"
+            f"--story {path}: no such file; a story is JSON Lines (see {fixtures() / SAMPLE_STORY})"
         )
     steps = []
     for number, text in enumerate(path.read_text("utf-8").splitlines(), start=1):
@@ -182,7 +186,9 @@ def clock_day(app: CentralApplication) -> dt.date:
 @command("run")
 def run(args: argparse.Namespace) -> int:
     """Play the sample story and print the answers."""
-    story = args.story or args.fixtures / "samples" / "story.jsonl"
+    story = args.story or args.fixtures / SAMPLE_STORY
+    if args.story is None and not story.is_file():
+        raise StoryError(f"--fixtures {args.fixtures}: no {SAMPLE_STORY} there; give --story FILE")
     clock = FixedClock(dt.date(2024, 1, 1))
     app = CentralApplication.from_fixtures(args.fixtures, clock)
     results = play(app, clock, story)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.engine_support import ROOT
 from vsb.cli import main
+from vsb.resources import fixtures
 
 STORY = ROOT / "fixtures" / "samples" / "story.jsonl"
 
@@ -82,3 +84,24 @@ def test_a_story_step_that_misses_its_expectation_makes_vsb_run_exit_one(
     wrong.write_text(json.dumps(first) + "\n", "utf-8")
     assert main(["run", "--story", str(wrong)]) == 1
     assert "1 not" in capsys.readouterr().out
+
+
+def test_a_missing_story_is_refused_naming_the_sample_story_where_it_is_installed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "--story", str(tmp_path / "nowhere.jsonl")]) == 2
+    err = capsys.readouterr().err
+    sample = fixtures() / "samples" / "story.jsonl"
+    assert f"--story {tmp_path / 'nowhere.jsonl'}: no such file" in err
+    assert f"(see {sample})" in err and sample.is_file()
+
+
+def test_fixtures_without_a_story_are_refused_naming_the_file_looked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(fixtures() / "registry", tmp_path / "registry")
+    shutil.copy(fixtures() / "mbes.toml", tmp_path / "mbes.toml")
+    assert main(["run", "--fixtures", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"--fixtures {tmp_path}: no samples/story.jsonl there; give --story FILE" in err
+    assert "Traceback" not in err

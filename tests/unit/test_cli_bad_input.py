@@ -8,14 +8,20 @@ those that get as far as opening a database or a port run as a process of their 
 
 from __future__ import annotations
 
+import argparse
+import math
 import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from vsb.cli import main
+from conformance.runner import check_app
+from vsb import cli
+from vsb.cli import _checked, main
 
 
 @pytest.fixture
@@ -84,6 +90,69 @@ def test_an_output_folder_that_cannot_be_written_is_refused_naming_its_flag(
     workdir: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], flag: str
 ) -> None:
     _assert_refused(*_vsb(capsys, *args), flag)
+
+
+def _flags() -> list[tuple[str, str, str]]:
+    """(command, flag, what it takes: number, text or path) for every value-taking flag of
+    every command but `simulate` and `plan` (simulator/ checks those), read from the parser."""
+    cli._load_commands()
+    found: list[tuple[str, str, str]] = []
+
+    def walk(command: str, parser: argparse.ArgumentParser) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    if name not in ("simulate", "plan"):
+                        walk(f"{command} {name}".strip(), sub)
+            elif action.nargs != 0 and action.choices is None:
+                flag = action.option_strings[-1] if action.option_strings else action.metavar
+                found.append((command, str(flag), _kind(action)))
+
+    walk("", cli._parser())
+    return found
+
+
+def _kind(action: argparse.Action) -> str:
+    if getattr(action.type, "__name__", "str") == "str":  # no type of its own
+        return "text"
+    try:
+        number = isinstance(action.type("1"), int | float)  # type: ignore[misc,operator]
+    except (TypeError, argparse.ArgumentTypeError):
+        number = False
+    return "number" if number else "path"
+
+
+FLAGS = _flags()
+# Where a value slipped through would otherwise start something slow or lasting.
+_GUARD = {"serve": ("--write-openapi", "afile/x"), "run": ("--story", "nowhere.jsonl")}
+BAD = {
+    "number": ("-1", "inf", "nan", "1e999"),
+    "text": ("", "  ", " padded", "a\nb"),
+    "path": ("", "  ", "a\nb"),  # a file name may begin with a blank
+}
+BAD_VALUES = [
+    pytest.param(command, flag, value, id=f"{command} {flag} {value!r}")
+    for command, flag, kind in FLAGS
+    for value in BAD[kind]
+]
+
+
+def test_the_flags_tried_include_every_command_and_the_numbers_of_serve() -> None:
+    commands = {command for command, _, _ in FLAGS}
+    assert {"rules", "run", "serve", "certs", "token", "audit", "certify central"} <= commands
+    numbers = {flag for command, flag, kind in FLAGS if command == "serve" and kind == "number"}
+    assert {"--header-timeout", "--body-timeout", "--rate-limit", "--max-body"} <= numbers
+
+
+@pytest.mark.parametrize(("command", "flag", "value"), BAD_VALUES)
+def test_every_flag_refuses_an_empty_blank_negative_or_infinite_value_before_running(
+    workdir: Path, capsys: pytest.CaptureFixture[str], command: str, flag: str, value: str
+) -> None:
+    # Text: empty, blank, blanks around it, a control character; numbers: negative, not finite.
+    given = (flag, value) if flag.startswith("--") else (value,)
+    code, err = _vsb(capsys, *command.split(), *_GUARD.get(command, ()), *given)
+    _assert_refused(code, err, f"argument {flag}:")
+    assert len(err.strip().splitlines()) == 1, err
 
 
 URL = "http://127.0.0.1:9"
@@ -183,3 +252,46 @@ def test_an_error_no_check_names_is_still_one_line_without_traceback(workdir: Pa
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("vsb simulate: error:") and "empty" in done.stderr
+
+
+NOT_A_CENTRAL_APPLICATION = [
+    ("json:loads", "calling it with a clock failed (TypeError"),
+    ("copy:copy", "built a FixedClock, not a central application: it has no handle, feed"),
+]
+
+
+@pytest.mark.parametrize(("spec", "what"), NOT_A_CENTRAL_APPLICATION)
+def test_an_app_factory_that_builds_no_central_application_is_refused_before_the_run(
+    workdir: Path, capsys: pytest.CaptureFixture[str], spec: str, what: str
+) -> None:
+    code, err = _vsb(capsys, "certify", "central", "--app", spec, "--report", "r")
+    _assert_refused(code, err, f"--app {spec}: {what}")
+    assert not (workdir / "r").exists()  # refused before anything ran
+
+
+def test_an_app_factory_that_builds_a_central_application_passes_the_check() -> None:
+    check_app("tests.faulty.variants:deadline_31_days")  # raises CannotStart otherwise
+
+
+@settings(max_examples=300)
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_a_number_flag_takes_exactly_the_finite_numbers_from_0(number: float) -> None:
+    check = _checked(float)
+    if math.isfinite(number) and number >= 0:
+        assert check(repr(number)) == number
+    else:
+        with pytest.raises(argparse.ArgumentTypeError):
+            check(repr(number))
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=12))
+def test_a_text_flag_takes_exactly_the_text_without_blanks_around_or_control_characters(
+    text: str,
+) -> None:
+    check = _checked(None)
+    if text.strip() == text != "" and text.isprintable():
+        assert check(text) == text
+    elif any(ord(c) < 32 or ord(c) == 127 for c in text) or text != text.strip() or not text:
+        with pytest.raises(argparse.ArgumentTypeError):
+            check(text)

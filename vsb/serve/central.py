@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
@@ -29,6 +30,7 @@ from vsb.serve.snapshots import (
     SHIPMENT_ATTEMPTS,
     Entry,
     Generations,
+    Prepared,
     Snapshots,
     Stale,
     read_only_calls,
@@ -153,7 +155,7 @@ class Central:
         """
         if self._snapshots is not None and message.get("kind") == "shipment":
             for _ in range(SHIPMENT_ATTEMPTS):
-                prepared = await self._snapshots.prepare(message, sender)
+                prepared = await self._prepare(self._snapshots, message, sender)
                 if prepared is None:
                     break
                 outcome = await self._submit(Entry(message, sender, prepared))
@@ -162,6 +164,16 @@ class Central:
         outcome = await self._submit(Entry(message, sender))
         assert not isinstance(outcome, Stale)
         return outcome
+
+    async def _prepare(
+        self, snapshots: Snapshots, message: dict[str, Any], sender: str
+    ) -> Prepared | None:
+        try:
+            return await snapshots.prepare(message, sender)
+        except sqlite3.Error:
+            if self.closed:  # its sandbox was deleted, and the file the snapshot reads with it
+                raise CentralClosed("this sandbox was deleted") from None
+            raise
 
     async def _submit(self, entry: Entry) -> dict[str, Any] | Stale:
         self._pending.append(entry)

@@ -287,7 +287,16 @@ def control_operations() -> list[Any]:
             clock,
         ),
         Operation(
-            "/test/clock", "put", "setClock", tag, "Set the application's clock", clock, clock
+            "/test/clock",
+            "put",
+            "setClock",
+            tag,
+            "Set the application's clock",
+            clock,
+            clock,
+            (507,),
+            description="507 (in a sandbox) when its manifest cannot be written; the clock "
+            "stays as it was.",
         ),
         Operation(
             "/test/reset",

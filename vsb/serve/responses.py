@@ -35,6 +35,8 @@ STATUS_TEXT = {
     503: "Service busy: as many unexpired assertion ids as --replay-cache-size (a problem with "
     "Retry-After), or as many connections as --max-connections (plain text, from the HTTP "
     "server)",
+    507: "A sandbox's manifest (its clock and identities, kept for a restart) cannot be "
+    "written (disk full, permissions): nothing was changed; `detail` names the file and why",
 }
 
 BODY = (400, 408, 413, 415, 422)

@@ -201,8 +201,9 @@ def sandbox_operations() -> list[Any]:
             "Create a sandbox: its own store, clock, registry and MBEs, for the identities given",
             sandbox,
             component("NewSandbox"),
-            (409,),
-            description="409 when the name is taken or --max-sandboxes are open. Its API is "
+            (409, 507),
+            description="409 when the name is taken or --max-sandboxes are open; 507 when its "
+            "manifest cannot be written (nothing is created). Its API is "
             "then under /sandboxes/{name} (the second server), for its MBEs and staff only.",
         ),
         Operation(one, "get", "getSandbox", tag, "One sandbox", sandbox, None, (), (name,)),

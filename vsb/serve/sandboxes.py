@@ -16,6 +16,7 @@ database file keeps each one's manifest (`<name>.json`) and store (`<name>.sqlit
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -61,10 +62,16 @@ class SandboxClock(FixedClock):
         return SystemClock().now() if self.real else super().now()
 
     def set(self, moment: dt.datetime | dt.date) -> None:
-        """Fix the clock at `moment`."""
+        """Fix the clock at `moment`; when `on_set` fails, the clock stays as it was."""
+        before = self.now(), self.real
         super().set(moment)
         self.real = False
-        self.on_set()
+        try:
+            self.on_set()
+        except BaseException:
+            super().set(before[0])
+            self.real = before[1]
+            raise
 
     def advance(self, days: float = 0, seconds: float = 0) -> None:
         """Fix the clock this much after its current moment."""
@@ -183,11 +190,22 @@ class Sandboxes:
         )
 
     def _write_manifest(self, sandbox: Sandbox) -> None:
+        """Save the sandbox's manifest (whole or not at all).
+
+        Raises:
+            ProblemError: 507 naming the file and the system's reason when it cannot be
+                written (disk full, permissions).
+        """
         if self.folder is not None:
             path = self.folder / f"{sandbox.spec.name}.json"
             temporary = path.with_suffix(".json.new")
-            temporary.write_text(json.dumps(sandbox.spec.manifest(sandbox.clock)) + "\n")
-            temporary.replace(path)
+            try:
+                temporary.write_text(json.dumps(sandbox.spec.manifest(sandbox.clock)) + "\n")
+                temporary.replace(path)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                raise _not_saved(sandbox.spec.name, path, exc) from None
 
     def _open_sandbox(self, spec: SandboxSpec) -> Sandbox:
         base = self.default.config
@@ -302,6 +320,15 @@ class Sandboxes:
         """Close every sandbox's store (the files stay)."""
         for sandbox in self._open.values():
             sandbox.service.central.close()
+
+
+def _not_saved(name: str, path: Path, exc: OSError) -> ProblemError:
+    detail = (
+        f"sandbox {name!r}: its manifest {path} cannot be written ({exc.strerror or exc}); "
+        "nothing was changed"
+    )
+    error = FieldError("", "sandbox-storage", detail)
+    return ProblemError(Problem(507, "sandbox-storage", "Sandbox not saved", detail, (error,)))
 
 
 def _conflict(slug: str, detail: str, pointer: str) -> ProblemError:

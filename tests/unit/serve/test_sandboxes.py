@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import json
 import logging
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
+from starlette.testclient import TestClient
 
 from vsb.membership import snapshot_problems
 from vsb.serve.app import create_app
 from vsb.serve.central import Central, CentralClosed
 from vsb.serve.config import DEFAULT_MAX_GENERATED_PERSONS, ServeConfig, ServeConfigError
+from vsb.serve.openapi import build_document
 from vsb.serve.population import (
     AFFILIATED_FROM,
     RegistryFull,
@@ -186,3 +192,78 @@ def test_a_call_after_the_engine_closed_is_refused_and_the_app_answers_it_with_a
         assert b"this sandbox was deleted; nothing was processed" in response.body
     finally:
         app.state.service.central.close()
+
+
+def test_a_shipment_reaching_a_deleted_sandbox_gets_the_deleted_answer_not_a_file_error(
+    tmp_path: Path,
+) -> None:
+    # A sandbox's delete closes the engine, then removes the file its snapshots open.
+    config = ServeConfig(db=str(tmp_path / "s.sqlite"), fixtures=None, test_control=True)
+    central = Central(config)
+    central.close()
+    for path in tmp_path.glob("s.sqlite*"):
+        path.unlink()
+    with pytest.raises(CentralClosed, match="deleted"):
+        asyncio.run(central.handle({"kind": "shipment"}, "76310195930"))
+
+
+@pytest.fixture
+def disk_full(monkeypatch: pytest.MonkeyPatch) -> Callable[[bool], None]:
+    """Switch on (True) or off a full disk for the files a sandbox writes its manifest to."""
+    write_text = Path.write_text
+    full = {"on": False}
+
+    def write(path: Path, text: str, *args: Any, **kwargs: Any) -> int:
+        if full["on"] and path.name.endswith(".json.new"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return write_text(path, text, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write)
+    return lambda on: full.update(on=on)
+
+
+def _assert_not_saved(answer: Any, manifest: Path) -> None:
+    assert answer.status_code == 507, answer.text
+    problem = answer.json()
+    assert problem["type"].endswith("sandbox-storage")
+    assert str(manifest) in problem["detail"] and "No space left on device" in problem["detail"]
+    assert problem["errors"][0]["rule"] == "sandbox-storage"
+
+
+def test_a_clock_a_sandbox_cannot_save_is_a_507_naming_the_file_and_changes_nothing(
+    tmp_path: Path, disk_full: Callable[[bool], None]
+) -> None:
+    with TestClient(create_app(_config(tmp_path)), raise_server_exceptions=False) as client:
+        body = {"name": "a", "mbes": ["76310195930"], "clock": "2024-03-10"}
+        assert client.post("/test/sandboxes", json=body).status_code == 200
+        manifest = tmp_path / "c.sandboxes" / "a.json"
+        saved = manifest.read_text()
+        disk_full(True)
+        answer = client.put("/sandboxes/a/test/clock", json={"now": "2024-05-01T10:00:00Z"})
+        _assert_not_saved(answer, manifest)
+        assert client.get("/sandboxes/a/test/clock").json()["now"].startswith("2024-03-10")
+        assert manifest.read_text() == saved
+        assert not manifest.with_suffix(".json.new").exists()
+        disk_full(False)
+        answer = client.put("/sandboxes/a/test/clock", json={"now": "2024-05-01T10:00:00Z"})
+        assert answer.status_code == 200
+        assert json.loads(manifest.read_text())["clock"].startswith("2024-05-01")
+
+
+def test_a_sandbox_that_cannot_save_its_manifest_is_a_507_and_is_not_created(
+    tmp_path: Path, disk_full: Callable[[bool], None]
+) -> None:
+    with TestClient(create_app(_config(tmp_path)), raise_server_exceptions=False) as client:
+        disk_full(True)
+        answer = client.post("/test/sandboxes", json={"name": "a", "mbes": ["76310195930"]})
+        _assert_not_saved(answer, tmp_path / "c.sandboxes" / "a.json")
+        assert client.get("/test/sandboxes").json()["items"] == []
+        assert list((tmp_path / "c.sandboxes").iterdir()) == []
+
+
+def test_the_openapi_document_declares_the_507_of_a_sandbox_that_cannot_save() -> None:
+    document = build_document(billing=True, test_control=True)
+    for path, method in (("/test/clock", "put"), ("/test/sandboxes", "post")):
+        responses = document["paths"][path][method]["responses"]
+        assert responses["507"] == {"$ref": "#/components/responses/E507"}
+    assert "manifest" in document["components"]["responses"]["E507"]["description"]
