@@ -66,6 +66,7 @@ class CentralApplication:
         self.clock = clock or SystemClock()
         self.cancel_guards = [billing.cancel_guard, *cancel_guards]
         self.schemas = load_schemas()
+        self._rulebook: tuple[dt.date, Rulebook] | None = None  # the day's, looked up once
         ledger.install(self.store)
 
     @classmethod
@@ -85,7 +86,10 @@ class CentralApplication:
 
     def rulebook(self) -> Rulebook:
         """The rulebook in force today."""
-        return rulebook_for(self.clock.now().date())
+        today = self.clock.now().date()
+        if self._rulebook is None or self._rulebook[0] != today:
+            self._rulebook = (today, rulebook_for(today))
+        return self._rulebook[1]
 
     def handle(
         self,
@@ -110,9 +114,7 @@ class CentralApplication:
         if prepared is not None and prepared.message is not message:
             prepared = None
         try:
-            body = (
-                prepared.body if prepared else jsontext.dumps(message, sort_keys=True, default=str)
-            )
+            body = prepared.body if prepared else _body(message)
         except (TypeError, ValueError):
             error = Error("REQ-MSG-SCHEMA", "", "the message is not a JSON object with text keys")
             return self._document(Verdict.refused(error), reply_id(message_id))
@@ -120,7 +122,7 @@ class CentralApplication:
         if mbe is not None and message_id is not None:
             recorded = self.store.recorded_message(mbe, message_id)
             if recorded is not None:
-                return self._repeat(recorded, message_id, digest)
+                return self._repeat(recorded, message, message_id, digest)
         with self.store.transaction():
             answer = self._answer(message, sender, prepared)
             if mbe is not None and message_id is not None:
@@ -130,9 +132,24 @@ class CentralApplication:
                 )
         return answer
 
-    def _repeat(self, recorded: Any, message_id: str, digest: str) -> dict[str, Any]:
-        if recorded["digest"] == digest:
-            answer: dict[str, Any] = json.loads(recorded["answer"])
+    def handle_batch(
+        self, messages: Sequence[object], sender: str | None = None
+    ) -> list[dict[str, Any]]:
+        """`handle` each message in turn, in one transaction: one commit (one fsync on a
+        durable file) for the batch, and no answer returned before it is durable. Each
+        message sees the ones before it. Should one break the engine, the batch is rolled
+        back and the messages are handled alone, so that only that one raises."""
+        try:
+            with self.store.transaction():
+                return [self.handle(message, sender) for message in messages]
+        except Exception:
+            return [self.handle(message, sender) for message in messages]
+
+    def _repeat(
+        self, recorded: Any, message: object, message_id: str, digest: str
+    ) -> dict[str, Any]:
+        if recorded["digest"] == digest or recorded["digest"] == _legacy_digest(message):
+            answer: dict[str, Any] = _loads(recorded["answer"])
             return answer
         verdict = Verdict.refused(
             Error(
@@ -336,6 +353,36 @@ class CentralApplication:
     def status(self, insz: str, day: dt.date, in_reply_to: str = "lookup") -> dict[str, Any]:
         """The insurance status of a person, as an insurance-status answer."""
         return insurance_status(self.store, insz, day).answer(in_reply_to)
+
+
+def _body(message: object) -> str:
+    """The text of a message as the log keeps it (sorted keys; its digest tells a repeat):
+    orjson's for small messages, `jsontext.dumps`'s in pieces for a shipment (large), and for
+    what orjson does not encode (non-text keys, huge integers: refused later, or here)."""
+    if isinstance(message, dict) and message.get("kind") != "shipment":
+        try:
+            return jsontext.compact(message, sort_keys=True)
+        except TypeError:
+            pass
+    return jsontext.dumps(message, sort_keys=True, default=str)
+
+
+def _legacy_digest(message: object) -> str | None:
+    """The digest of a message as logs written before orjson kept it (`json.dumps`'s text), so
+    that a repeat of a message logged then is still a repeat."""
+    if not isinstance(message, dict) or message.get("kind") == "shipment":
+        return None
+    try:
+        text = json.dumps(message, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _loads(text: str) -> Any:
+    # orjson for the many small answers; json for a large settlement, which orjson would
+    # parse in one call holding the interpreter (see vsb.jsontext)
+    return jsontext.loads(text) if len(text) < 1_000_000 else json.loads(text)
 
 
 def _certificate_error(mbe: str, sender: str) -> Error:

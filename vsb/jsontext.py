@@ -16,6 +16,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
+
 PIECE = 10
 """Array items encoded in one call: up to 60 kB of a settlement (10 invoices of 21 lines),
 well under a millisecond. Shorter calls matter more than fewer: a thread that waits for the
@@ -38,6 +40,22 @@ def encoded_array(items: list[Any]) -> EncodedArray:
     array = EncodedArray(items)
     array.text = dumps(items)
     return array
+
+
+def compact(value: Any, *, sort_keys: bool = False) -> str:
+    """The compact JSON text of a small document, made by orjson (about 15 times faster than
+    `json.dumps`). Not for large documents (one call holds the interpreter; use `dumps`).
+
+    Raises:
+        TypeError: what orjson does not encode (orjson.JSONEncodeError): a key that is not
+            text, an integer beyond 64 bits, a value of another type, a cycle.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    """The document a JSON text holds (orjson)."""
+    return orjson.loads(text)
 
 
 def dumps(

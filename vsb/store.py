@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -86,10 +85,10 @@ def _begeleiding(row: sqlite3.Row) -> Begeleiding:
         request_type=row["request_type"],
         start_date=dt.date.fromisoformat(row["start_date"]),
         status=row["status"],
-        contact=json.loads(row["contact"]),
-        medical=json.loads(row["medical"]),
+        contact=jsontext.loads(row["contact"]),
+        medical=jsontext.loads(row["medical"]),
         accident_code=row["accident_code"],
-        stop=json.loads(row["stop"]) if row["stop"] else None,
+        stop=jsontext.loads(row["stop"]) if row["stop"] else None,
         stop_date=_date(row["stop_date"]),
         closed_on=_date(row["closed_on"]),
         pending_message=row["pending_message"],
@@ -268,9 +267,10 @@ class Store:
         answer: dict[str, Any],
     ) -> None:
         """Keep a message with its one answer."""
+        text = jsontext.dumps(answer) if kind == "shipment" else jsontext.compact(answer)
         self.db.execute(
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?)",
-            (mbe, message_id, kind, digest, received_at, body, jsontext.dumps(answer)),
+            (mbe, message_id, kind, digest, received_at, body, text),
         )
 
     # -- begeleidingen ----------------------------------------------------------------------
@@ -345,5 +345,5 @@ def _column(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict | list):
-        return json.dumps(value)
+        return jsontext.compact(value)
     return value
