@@ -46,6 +46,9 @@ class PreparedShipment:
     body: str
     digest: str
     checked: CheckedShipment
+    body_key: str | None = None
+    """Where the store already holds `body` in pieces (`Store.put_text`), if it does: the
+    message log then refers to it instead of writing it again under the lock."""
 
 
 class CentralApplication:
@@ -127,6 +130,8 @@ class CentralApplication:
             answer = self._answer(message, sender, prepared)
             if mbe is not None and message_id is not None:
                 kind = message.get("kind") if isinstance(message, dict) else None
+                if prepared is not None and prepared.body_key is not None:
+                    body = jsontext.TEXT_REF + prepared.body_key
                 self.store.record_message(
                     mbe, message_id, kind, digest, self.clock.now().isoformat(), body, answer
                 )
@@ -149,7 +154,7 @@ class CentralApplication:
         self, recorded: Any, message: object, message_id: str, digest: str
     ) -> dict[str, Any]:
         if recorded["digest"] == digest or recorded["digest"] == _legacy_digest(message):
-            answer: dict[str, Any] = _loads(recorded["answer"])
+            answer: dict[str, Any] = self.store.document(recorded["answer"])
             return answer
         verdict = Verdict.refused(
             Error(
@@ -377,12 +382,6 @@ def _legacy_digest(message: object) -> str | None:
     except (TypeError, ValueError):
         return None
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _loads(text: str) -> Any:
-    # orjson for the many small answers; json for a large settlement, which orjson would
-    # parse in one call holding the interpreter (see vsb.jsontext)
-    return jsontext.loads(text) if len(text) < 1_000_000 else json.loads(text)
 
 
 def _certificate_error(mbe: str, sender: str) -> Error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -47,7 +48,13 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_open ON reviews (zorgkas, decision);
 CREATE INDEX IF NOT EXISTS reviews_feed ON reviews (mbe, decided_seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (
+    key TEXT NOT NULL, seq INTEGER NOT NULL, piece TEXT NOT NULL, PRIMARY KEY (key, seq));
 """
+
+TEXT_PIECE = 1_000_000
+"""Characters of a long text written in one transaction (`put_text`): a few milliseconds of
+writing, so that others' commits wait at most that long between two pieces."""
 
 ACTIVE = ("pending", "open")
 
@@ -246,6 +253,40 @@ class Store:
             self._mbes[hco] = self.db.execute("SELECT * FROM mbes WHERE hco = ?", (hco,)).fetchone()
         return self._mbes[hco]
 
+    # -- long texts, kept in pieces -------------------------------------------------------
+
+    def put_piece(self, key: str, seq: int, piece: str) -> None:
+        """Keep one piece of a long text, committed on its own (see `put_text`)."""
+        with self.transaction():
+            self.db.execute("INSERT INTO texts VALUES (?,?,?)", (key, seq, piece))
+
+    def text(self, key: str) -> str:
+        """A long text kept in pieces, whole."""
+        rows = self.db.execute("SELECT piece FROM texts WHERE key = ? ORDER BY seq", (key,))
+        return "".join(row[0] for row in rows)
+
+    def drop_text(self, key: str) -> None:
+        """Forget a long text that no stored document refers to (its message went stale)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM texts WHERE key = ?", (key,))
+
+    def resolve(self, text: str) -> str:
+        """A stored text, or the long text it refers to (`jsontext.TEXT_REF`)."""
+        if text.startswith(jsontext.TEXT_REF):
+            return self.text(text.removeprefix(jsontext.TEXT_REF))
+        return text
+
+    def document(self, text: str) -> Any:
+        """A stored JSON document, with the long texts it refers to read back in place (a
+        settlement's invoices written ahead in pieces, `dumps(refer=True)`)."""
+        # orjson would hold the interpreter for the whole of a large settlement
+        document = jsontext.loads(text) if len(text) < 1_000_000 else json.loads(text)
+        if isinstance(document, dict):
+            for name, value in document.items():
+                if isinstance(value, str) and value.startswith(jsontext.TEXT_REF):
+                    document[name] = json.loads(self.resolve(value))
+        return document
+
     # -- messages ---------------------------------------------------------------------------
 
     def recorded_message(self, mbe: str, message_id: str) -> sqlite3.Row | None:
@@ -267,7 +308,9 @@ class Store:
         answer: dict[str, Any],
     ) -> None:
         """Keep a message with its one answer."""
-        text = jsontext.dumps(answer) if kind == "shipment" else jsontext.compact(answer)
+        text = (
+            jsontext.dumps(answer, refer=True) if kind == "shipment" else jsontext.compact(answer)
+        )
         self.db.execute(
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?)",
             (mbe, message_id, kind, digest, received_at, body, text),

@@ -246,7 +246,7 @@ def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, A
             message["messageId"],
             message["sendDate"][:7],
             document["status"],
-            dumps(document),
+            dumps(document, refer=True),  # invoices written ahead are referred to
         ),
     )
     assert cursor.lastrowid is not None
