@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,13 +71,27 @@ class Begeleiding:
     request_type: str
     start_date: dt.date
     status: str  # pending | open | stopped | cancelled
-    contact: dict[str, Any]
-    medical: dict[str, Any]
+    contact_text: str
+    medical_text: str
     accident_code: str
     stop: dict[str, Any] | None
     stop_date: dt.date | None
     closed_on: dt.date | None
     pending_message: str | None
+
+    # Read only now and then (billing reads thousands of begeleidingen and none of these):
+    # kept as stored, parsed when first asked for.
+    @cached_property
+    def contact(self) -> dict[str, Any]:
+        """The contact person."""
+        contact: dict[str, Any] = jsontext.loads(self.contact_text)
+        return contact
+
+    @cached_property
+    def medical(self) -> dict[str, Any]:
+        """The medical data of the request."""
+        medical: dict[str, Any] = jsontext.loads(self.medical_text)
+        return medical
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -92,8 +107,8 @@ def _begeleiding(row: sqlite3.Row) -> Begeleiding:
         request_type=row["request_type"],
         start_date=dt.date.fromisoformat(row["start_date"]),
         status=row["status"],
-        contact=jsontext.loads(row["contact"]),
-        medical=jsontext.loads(row["medical"]),
+        contact_text=row["contact"],
+        medical_text=row["medical"],
         accident_code=row["accident_code"],
         stop=jsontext.loads(row["stop"]) if row["stop"] else None,
         stop_date=_date(row["stop_date"]),
