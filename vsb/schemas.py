@@ -119,6 +119,7 @@ class MessageSchemas:
         self._checks = {
             name: _rs_check(documents[name], shared, check) for name, check in compiled.items()
         }
+        self._compiled = compiled  # what answered "valid?" before jsonschema-rs (benchmarks)
         self.names: tuple[str, ...] = tuple(sorted(self._validators))
         self._kinds = {_kind_of(name, documents[name]): name for name in self.names}
 
