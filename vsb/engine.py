@@ -70,6 +70,7 @@ class CentralApplication:
         self.cancel_guards = [billing.cancel_guard, *cancel_guards]
         self.schemas = load_schemas()
         self._rulebook: tuple[dt.date, Rulebook] | None = None  # the day's, looked up once
+        self._now: tuple[dt.datetime, str] | None = None
         ledger.install(self.store)
 
     @classmethod
@@ -86,6 +87,13 @@ class CentralApplication:
         return app
 
     # -- inbound messages -------------------------------------------------------------------
+
+    def _now_text(self) -> str:
+        """The clock's moment as ISO text (made once per moment: a message needs it twice)."""
+        now = self.clock.now()
+        if self._now is None or self._now[0] != now:
+            self._now = (now, now.isoformat())
+        return self._now[1]
 
     def rulebook(self) -> Rulebook:
         """The rulebook in force today."""
@@ -133,7 +141,7 @@ class CentralApplication:
                 if prepared is not None and prepared.body_key is not None:
                     body = jsontext.TEXT_REF + prepared.body_key
                 self.store.record_message(
-                    mbe, message_id, kind, digest, self.clock.now().isoformat(), body, answer
+                    mbe, message_id, kind, digest, self._now_text(), body, answer
                 )
         return answer
 
@@ -185,7 +193,7 @@ class CentralApplication:
             return self._status_answer(message, message_id)
         verdict = self._verdict(ctx, message)
         if verdict.review is not None:
-            open_review(ctx, verdict.review, message, self.clock.now().isoformat())
+            open_review(ctx, verdict.review, message, self._now_text())
         return self._document(verdict, message_id)
 
     def _status_answer(self, query: dict[str, Any], message_id: str) -> dict[str, Any]:
@@ -199,7 +207,7 @@ class CentralApplication:
         self, message: dict[str, Any], sender: str | None, prepared: PreparedShipment | None
     ) -> dict[str, Any]:
         settlement_id = f"S-{self.store.next_value('settlement'):09d}"
-        issued_at = self.clock.now().isoformat()
+        issued_at = self._now_text()
         if prepared is not None and prepared.checked.today == self.clock.now().date():
             ctx = Context(self.store, self.rulebook(), prepared.checked.today, message["mbe"])
             return store_checked(ctx, message, prepared.checked, settlement_id, issued_at)
@@ -264,7 +272,7 @@ class CentralApplication:
 
     def _document(self, verdict: Verdict, message_id: str) -> dict[str, Any]:
         answer_id = f"A-{self.store.next_value('answer'):09d}"
-        return answer_document(verdict, answer_id, message_id, self.clock.now().isoformat())
+        return answer_document(verdict, answer_id, message_id, self._now_text())
 
     # -- zorgkas staff ----------------------------------------------------------------------
 
@@ -292,7 +300,7 @@ class CentralApplication:
                 staff,
                 outcome,
                 reason,
-                self.clock.now().isoformat(),
+                self._now_text(),
                 self.cancel_guards,
             )
 
@@ -338,7 +346,7 @@ class CentralApplication:
                 zorgkas,
                 staff_id,
                 order_id,
-                self.clock.now().isoformat(),
+                self._now_text(),
             )
 
     def payment_orders(self, zorgkas: int, unpaid_only: bool = False) -> list[dict[str, Any]]:
