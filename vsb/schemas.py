@@ -6,9 +6,10 @@ validation then returns `SchemaViolation`s, never raises, so that an answer can 
 and the rule. Check digits, code-list membership and business rules are the engine's work.
 
 Valid messages are recognised by jsonschema-rs (3 to 5 times faster than the compiled check of
-`vsb._schema_fast`, which answers instead for what is not JSON: Python objects of other
-types); jsonschema only explains the failures, descending only into the array items the
-compiled check refuses. Both assert the same formats (`_schema_fast.FORMATS`).
+`vsb._schema_fast`, which answers instead for large documents, see `LARGE`, and for what is not
+JSON: Python objects of other types); jsonschema only explains the failures, descending only
+into the array items the compiled check refuses. Both assert the same formats
+(`_schema_fast.FORMATS`).
 """
 
 from __future__ import annotations
@@ -215,12 +216,26 @@ def _rs_check(
     )
 
     def check(instance: object) -> bool:
+        if _large(instance):
+            return compiled(instance)
         try:
             return bool(validator.is_valid(instance))
         except (ValueError, TypeError, OverflowError):
             return compiled(instance)
 
     return check
+
+
+LARGE = 1_000
+"""Items of an array from which a document goes to the compiled check: jsonschema-rs holds the
+interpreter for the whole of its call (a shipment of 200,000 lines: a quarter of a second in
+which no other thread of the service runs), the compiled check's Python lets others in."""
+
+
+def _large(instance: object) -> bool:
+    return isinstance(instance, dict) and any(
+        isinstance(value, list) and len(value) > LARGE for value in instance.values()
+    )
 
 
 def _check_document(name: str, document: dict[str, Any]) -> None:
