@@ -47,7 +47,7 @@ class PreparedShipment:
     digest: str
     checked: CheckedShipment
     body_key: str | None = None
-    """Where the store already holds `body` in pieces (`Store.put_text`), if it does: the
+    """Where the store already holds `body` in pieces (`Store.put_piece`), if it does: the
     message log then refers to it instead of writing it again under the lock."""
 
 

@@ -34,7 +34,7 @@ class EncodedArray(list[Any]):
 
     text: str
     key: str | None = None
-    """Where the store keeps `text` in pieces (`Store.put_text`), when it was written there
+    """Where the store keeps `text` in pieces (`Store.put_piece`), when it was written there
     ahead of the document: `dumps(..., refer=True)` then writes `TEXT_REF + key` instead."""
 
 

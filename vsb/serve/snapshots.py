@@ -149,6 +149,8 @@ class Snapshots:
             await self._put(f"{key}/invoices", invoices.text)
             texts.append(f"{key}/invoices")
             invoices.key = f"{key}/invoices"
+        if texts:  # the disk takes them now, not in the shipment's commit under the lock
+            await anyio.to_thread.run_sync(self.engine.store.sync_log)
         return replace(prepared, shipment=shipment, texts=tuple(texts))
 
     async def _put(self, key: str, text: str) -> None:
