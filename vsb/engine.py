@@ -89,9 +89,10 @@ class CentralApplication:
     # -- inbound messages -------------------------------------------------------------------
 
     def _now_text(self) -> str:
-        """The clock's moment as ISO text (made once per moment: a message needs it twice)."""
+        """The clock's moment as ISO text, made once per moment (a message needs it twice):
+        the same object, since equal moments may differ in their offset."""
         now = self.clock.now()
-        if self._now is None or self._now[0] != now:
+        if self._now is None or self._now[0] is not now:
             self._now = (now, now.isoformat())
         return self._now[1]
 

@@ -134,9 +134,11 @@ class Snapshots:
 
     async def write_ahead(self, prepared: Prepared) -> Prepared:
         """Write the shipment's long texts (its body, its settlement's invoices) to the store
-        now, a piece per transaction, each taken under the lock alone: committed (durable)
-        before the shipment's own transaction, which then only refers to them. So that
-        transaction stays small, and nobody waits behind one commit of a hundred megabytes."""
+        now, a piece per transaction, each taken under the lock alone, before the shipment's
+        own transaction, which then only refers to them and whose durable commit makes them
+        durable too (`Store.put_piece`). So that transaction stays small, and nobody waits
+        behind one commit of a hundred megabytes. Pieces nothing refers to in the end (the
+        shipment went stale, was a repeat, or the process stopped) are harmless."""
         shipment = prepared.shipment
         key = f"{shipment.message['mbe']}/{shipment.message['messageId']}/{secrets.token_hex(8)}"
         texts: list[str] = []
