@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import time
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+import simpy
 
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
@@ -15,6 +20,44 @@ from vsb.synthetic import sample_request, synthetic_registry
 ROOT = Path(__file__).resolve().parent.parent
 MBE = "76310195930"
 START = dt.date(2024, 3, 1)
+
+
+SIMPY_TIMEOUTS = 1_000_000
+
+
+@cache
+def simpy_loop_seconds(timeouts: int = SIMPY_TIMEOUTS, processes: int = 1_000) -> float:
+    """Seconds the raw SimPy loop takes for `timeouts` exponential timeouts (1,000 processes),
+    timed once per process: the yardstick every benchmark prints its figure beside, so that
+    figures from noisy or other machines compare."""
+    env = simpy.Environment()
+    rng = random.Random(1)
+
+    def proc() -> simpy.events.ProcessGenerator:
+        for _ in range(timeouts // processes):
+            yield env.timeout(rng.expovariate(1.0))
+
+    for _ in range(processes):
+        env.process(proc())
+    start = time.perf_counter()
+    env.run()
+    return time.perf_counter() - start
+
+
+def per_simpy(per_second: float) -> str:
+    """A rate beside the raw SimPy loop of this process: `rate/s (ratio × SimPy 1 M timeouts)`,
+    the ratio being the rate over SimPy's timeouts per second."""
+    simpy_rate = SIMPY_TIMEOUTS / simpy_loop_seconds()
+    return f"{per_second:,.0f}/s ({per_second / simpy_rate:.3f} × SimPy's {simpy_rate:,.0f}/s)"
+
+
+def simpy_line() -> str:
+    """The yardstick line every benchmark prints first."""
+    seconds = simpy_loop_seconds()
+    return (
+        f"raw SimPy loop, same process: {SIMPY_TIMEOUTS:,} timeouts in {seconds:.2f} s "
+        f"({SIMPY_TIMEOUTS / seconds:,.0f}/s)"
+    )
 
 
 def application(members: int, store: Store | None = None) -> tuple[CentralApplication, FixedClock]:

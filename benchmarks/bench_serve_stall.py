@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OTHER_MBE = "76310294930"
 OTHER = {"mbe": OTHER_MBE}
 STATUS = "/v1/insurance-status"
+PIECE = 256 * 1024
+"""Bytes of the shipment (and of its answer) this client writes or reads in one go."""
 
 
 def big_shipment(references: list[tuple[str, str]], lines: int) -> dict[str, Any]:
@@ -70,6 +72,32 @@ async def _exchange(load: Load, request: bytes) -> tuple[float, bytes]:
         if not head.startswith(b"HTTP/1.1 200"):
             raise RuntimeError(f"{head[:40]!r} {body[:300]!r}")
         return time.perf_counter() - started, body
+    finally:
+        writer.close()
+
+
+async def _exchange_large(load: Load, request: bytes) -> tuple[float, list[bytes]]:
+    """`_exchange` for a large request and answer, sent and read in pieces: one call that
+    copies tens of megabytes would stall this client's own event loop, and the queries it
+    times with it (their answers would wait to be read)."""
+    reader, writer = await asyncio.open_connection(load.host, load.port)
+    try:
+        started = time.perf_counter()
+        for start in range(0, len(request), PIECE):
+            writer.write(request[start : start + PIECE])
+            await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head)[1])  # type: ignore[index]
+        pieces: list[bytes] = []
+        while length > 0:
+            piece = await reader.read(min(PIECE, length))
+            if not piece:
+                raise RuntimeError("the answer ended early")
+            pieces.append(piece)
+            length -= len(piece)
+        if not head.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(f"{head[:40]!r} {b''.join(pieces)[:300]!r}")
+        return time.perf_counter() - started, pieces
     finally:
         writer.close()
 
@@ -114,15 +142,15 @@ async def _in_flight(
 ) -> tuple[float, bytes, list[float]]:
     done = asyncio.Event()
 
-    async def send() -> tuple[float, bytes]:
+    async def send() -> tuple[float, list[bytes]]:
         await asyncio.sleep(0.5)  # the queries flow first
         try:
-            return await _exchange(load, shipment)
+            return await _exchange_large(load, shipment)
         finally:
             done.set()
 
-    (seconds, answer), latencies = await asyncio.gather(send(), _paced(load, queries, rate, done))
-    return seconds, answer, latencies
+    (seconds, pieces), latencies = await asyncio.gather(send(), _paced(load, queries, rate, done))
+    return seconds, b"".join(pieces), latencies
 
 
 def _row(name: str, latencies: list[float]) -> None:

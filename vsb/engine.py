@@ -46,6 +46,9 @@ class PreparedShipment:
     body: str
     digest: str
     checked: CheckedShipment
+    body_key: str | None = None
+    """Where the store already holds `body` in pieces (`Store.put_piece`), if it does: the
+    message log then refers to it instead of writing it again under the lock."""
 
 
 class CentralApplication:
@@ -66,6 +69,8 @@ class CentralApplication:
         self.clock = clock or SystemClock()
         self.cancel_guards = [billing.cancel_guard, *cancel_guards]
         self.schemas = load_schemas()
+        self._rulebook: tuple[dt.date, Rulebook] | None = None  # the day's, looked up once
+        self._now: tuple[dt.datetime, str] | None = None
         ledger.install(self.store)
 
     @classmethod
@@ -83,9 +88,20 @@ class CentralApplication:
 
     # -- inbound messages -------------------------------------------------------------------
 
+    def _now_text(self) -> str:
+        """The clock's moment as ISO text, made once per moment (a message needs it twice):
+        the same object, since equal moments may differ in their offset."""
+        now = self.clock.now()
+        if self._now is None or self._now[0] is not now:
+            self._now = (now, now.isoformat())
+        return self._now[1]
+
     def rulebook(self) -> Rulebook:
         """The rulebook in force today."""
-        return rulebook_for(self.clock.now().date())
+        today = self.clock.now().date()
+        if self._rulebook is None or self._rulebook[0] != today:
+            self._rulebook = (today, rulebook_for(today))
+        return self._rulebook[1]
 
     def handle(
         self,
@@ -110,9 +126,7 @@ class CentralApplication:
         if prepared is not None and prepared.message is not message:
             prepared = None
         try:
-            body = (
-                prepared.body if prepared else jsontext.dumps(message, sort_keys=True, default=str)
-            )
+            body = prepared.body if prepared else _body(message)
         except (TypeError, ValueError):
             error = Error("REQ-MSG-SCHEMA", "", "the message is not a JSON object with text keys")
             return self._document(Verdict.refused(error), reply_id(message_id))
@@ -120,19 +134,36 @@ class CentralApplication:
         if mbe is not None and message_id is not None:
             recorded = self.store.recorded_message(mbe, message_id)
             if recorded is not None:
-                return self._repeat(recorded, message_id, digest)
+                return self._repeat(recorded, message, message_id, digest)
         with self.store.transaction():
             answer = self._answer(message, sender, prepared)
             if mbe is not None and message_id is not None:
                 kind = message.get("kind") if isinstance(message, dict) else None
+                if prepared is not None and prepared.body_key is not None:
+                    body = jsontext.TEXT_REF + prepared.body_key
                 self.store.record_message(
-                    mbe, message_id, kind, digest, self.clock.now().isoformat(), body, answer
+                    mbe, message_id, kind, digest, self._now_text(), body, answer
                 )
         return answer
 
-    def _repeat(self, recorded: Any, message_id: str, digest: str) -> dict[str, Any]:
-        if recorded["digest"] == digest:
-            answer: dict[str, Any] = json.loads(recorded["answer"])
+    def handle_batch(
+        self, messages: Sequence[object], sender: str | None = None
+    ) -> list[dict[str, Any]]:
+        """`handle` each message in turn, in one transaction: one commit (one fsync on a
+        durable file) for the batch, and no answer returned before it is durable. Each
+        message sees the ones before it. Should one break the engine, the batch is rolled
+        back and the messages are handled alone, so that only that one raises."""
+        try:
+            with self.store.transaction():
+                return [self.handle(message, sender) for message in messages]
+        except Exception:
+            return [self.handle(message, sender) for message in messages]
+
+    def _repeat(
+        self, recorded: Any, message: object, message_id: str, digest: str
+    ) -> dict[str, Any]:
+        if recorded["digest"] == digest or recorded["digest"] == _legacy_digest(message):
+            answer: dict[str, Any] = self.store.document(recorded["answer"])
             return answer
         verdict = Verdict.refused(
             Error(
@@ -163,7 +194,7 @@ class CentralApplication:
             return self._status_answer(message, message_id)
         verdict = self._verdict(ctx, message)
         if verdict.review is not None:
-            open_review(ctx, verdict.review, message, self.clock.now().isoformat())
+            open_review(ctx, verdict.review, message, self._now_text())
         return self._document(verdict, message_id)
 
     def _status_answer(self, query: dict[str, Any], message_id: str) -> dict[str, Any]:
@@ -177,7 +208,7 @@ class CentralApplication:
         self, message: dict[str, Any], sender: str | None, prepared: PreparedShipment | None
     ) -> dict[str, Any]:
         settlement_id = f"S-{self.store.next_value('settlement'):09d}"
-        issued_at = self.clock.now().isoformat()
+        issued_at = self._now_text()
         if prepared is not None and prepared.checked.today == self.clock.now().date():
             ctx = Context(self.store, self.rulebook(), prepared.checked.today, message["mbe"])
             return store_checked(ctx, message, prepared.checked, settlement_id, issued_at)
@@ -242,7 +273,7 @@ class CentralApplication:
 
     def _document(self, verdict: Verdict, message_id: str) -> dict[str, Any]:
         answer_id = f"A-{self.store.next_value('answer'):09d}"
-        return answer_document(verdict, answer_id, message_id, self.clock.now().isoformat())
+        return answer_document(verdict, answer_id, message_id, self._now_text())
 
     # -- zorgkas staff ----------------------------------------------------------------------
 
@@ -270,7 +301,7 @@ class CentralApplication:
                 staff,
                 outcome,
                 reason,
-                self.clock.now().isoformat(),
+                self._now_text(),
                 self.cancel_guards,
             )
 
@@ -321,7 +352,7 @@ class CentralApplication:
                 zorgkas,
                 staff_id,
                 order_id,
-                self.clock.now().isoformat(),
+                self._now_text(),
             )
 
     def payment_orders(self, zorgkas: int, unpaid_only: bool = False) -> list[dict[str, Any]]:
@@ -341,6 +372,30 @@ class CentralApplication:
     def status(self, insz: str, day: dt.date, in_reply_to: str = "lookup") -> dict[str, Any]:
         """The insurance status of a person, as an insurance-status answer."""
         return insurance_status(self.store, insz, day).answer(in_reply_to)
+
+
+def _body(message: object) -> str:
+    """The text of a message as the log keeps it (sorted keys; its digest tells a repeat):
+    orjson's for small messages, `jsontext.dumps`'s in pieces for a shipment (large), and for
+    what orjson does not encode (non-text keys, huge integers: refused later, or here)."""
+    if isinstance(message, dict) and message.get("kind") != "shipment":
+        try:
+            return jsontext.compact(message, sort_keys=True)
+        except TypeError:
+            pass
+    return jsontext.dumps(message, sort_keys=True, default=str)
+
+
+def _legacy_digest(message: object) -> str | None:
+    """The digest of a message as logs written before orjson kept it (`json.dumps`'s text), so
+    that a repeat of a message logged then is still a repeat."""
+    if not isinstance(message, dict) or message.get("kind") == "shipment":
+        return None
+    try:
+        text = json.dumps(message, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _certificate_error(mbe: str, sender: str) -> Error:

@@ -16,6 +16,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import orjson
+
 PIECE = 10
 """Array items encoded in one call: up to 60 kB of a settlement (10 invoices of 21 lines),
 well under a millisecond. Shorter calls matter more than fewer: a thread that waits for the
@@ -31,6 +33,13 @@ class EncodedArray(list[Any]):
     """
 
     text: str
+    key: str | None = None
+    """Where the store keeps `text` in pieces (`Store.put_piece`), when it was written there
+    ahead of the document: `dumps(..., refer=True)` then writes `TEXT_REF + key` instead."""
+
+
+TEXT_REF = "@text:"
+"""The prefix of a string that stands for a long text kept in pieces by the store."""
 
 
 def encoded_array(items: list[Any]) -> EncodedArray:
@@ -40,16 +49,42 @@ def encoded_array(items: list[Any]) -> EncodedArray:
     return array
 
 
+def compact(value: Any, *, sort_keys: bool = False) -> str:
+    """The compact JSON text of a small document, made by orjson (about 15 times faster than
+    `json.dumps`). Not for large documents (one call holds the interpreter; use `dumps`).
+
+    Raises:
+        TypeError: what orjson does not encode (orjson.JSONEncodeError): a key that is not
+            text, an integer beyond 64 bits, a value of another type, a cycle.
+    """
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode()
+
+
+def loads(text: str | bytes) -> Any:
+    """The document a JSON text holds (orjson)."""
+    return orjson.loads(text)
+
+
 def dumps(
-    value: Any, *, sort_keys: bool = False, default: Callable[[Any], Any] | None = None
+    value: Any,
+    *,
+    sort_keys: bool = False,
+    default: Callable[[Any], Any] | None = None,
+    refer: bool = False,
 ) -> str:
-    """`json.dumps(value, sort_keys=sort_keys, default=default)`, in pieces (see module)."""
+    """`json.dumps(value, sort_keys=sort_keys, default=default)`, in pieces (see module).
+    With `refer`, an EncodedArray whose text the store already holds is written as a
+    reference to it (what the store keeps; `Store.document` reads it back whole)."""
     encoder = json.JSONEncoder(sort_keys=sort_keys, default=default)
-    return "".join(_pieces(value, encoder.encode, sort_keys))
+    return "".join(_pieces(value, encoder.encode, sort_keys, refer))
 
 
-def _pieces(value: Any, encode: Callable[[Any], str], sort_keys: bool) -> Iterator[str]:
-    if isinstance(value, EncodedArray) and not sort_keys:
+def _pieces(
+    value: Any, encode: Callable[[Any], str], sort_keys: bool, refer: bool = False
+) -> Iterator[str]:
+    if isinstance(value, EncodedArray) and refer and value.key is not None:
+        yield encode(TEXT_REF + value.key)
+    elif isinstance(value, EncodedArray) and not sort_keys:
         yield value.text
     elif isinstance(value, list) and len(value) > PIECE:
         yield "["
@@ -63,7 +98,7 @@ def _pieces(value: Any, encode: Callable[[Any], str], sort_keys: bool) -> Iterat
         items = sorted(value.items()) if sort_keys else value.items()
         for index, (key, item) in enumerate(items):
             yield f"{', ' if index else ''}{encode(key)}: "
-            yield from _pieces(item, encode, sort_keys)
+            yield from _pieces(item, encode, sort_keys, refer)
         yield "}"
     else:
         yield encode(value)

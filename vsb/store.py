@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,7 +50,13 @@ CREATE TABLE IF NOT EXISTS reviews (
 CREATE INDEX IF NOT EXISTS reviews_open ON reviews (zorgkas, decision);
 CREATE INDEX IF NOT EXISTS reviews_feed ON reviews (mbe, decided_seq);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (
+    key TEXT NOT NULL, seq INTEGER NOT NULL, piece TEXT NOT NULL, PRIMARY KEY (key, seq));
 """
+
+TEXT_PIECE = 1_000_000
+"""Characters of a long text written in one transaction (`put_piece`): a few milliseconds of
+writing, so that others' commits wait at most that long between two pieces."""
 
 ACTIVE = ("pending", "open")
 
@@ -64,13 +72,27 @@ class Begeleiding:
     request_type: str
     start_date: dt.date
     status: str  # pending | open | stopped | cancelled
-    contact: dict[str, Any]
-    medical: dict[str, Any]
+    contact_text: str
+    medical_text: str
     accident_code: str
     stop: dict[str, Any] | None
     stop_date: dt.date | None
     closed_on: dt.date | None
     pending_message: str | None
+
+    # Read only now and then (billing reads thousands of begeleidingen and none of these):
+    # kept as stored, parsed when first asked for.
+    @cached_property
+    def contact(self) -> dict[str, Any]:
+        """The contact person."""
+        contact: dict[str, Any] = jsontext.loads(self.contact_text)
+        return contact
+
+    @cached_property
+    def medical(self) -> dict[str, Any]:
+        """The medical data of the request."""
+        medical: dict[str, Any] = jsontext.loads(self.medical_text)
+        return medical
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -78,21 +100,26 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _begeleiding(row: sqlite3.Row) -> Begeleiding:
+    # by position, in the table's column order (faster than by name, for thousands of rows)
+    (id_, reference, insz, mbe, request_type, start, status, contact, medical, accident_code) = row[
+        :10
+    ]
+    stop, stop_date, closed_on, pending_message = row[10:14]
     return Begeleiding(
-        id=row["id"],
-        reference=row["reference"],
-        insz=row["insz"],
-        mbe=row["mbe"],
-        request_type=row["request_type"],
-        start_date=dt.date.fromisoformat(row["start_date"]),
-        status=row["status"],
-        contact=json.loads(row["contact"]),
-        medical=json.loads(row["medical"]),
-        accident_code=row["accident_code"],
-        stop=json.loads(row["stop"]) if row["stop"] else None,
-        stop_date=_date(row["stop_date"]),
-        closed_on=_date(row["closed_on"]),
-        pending_message=row["pending_message"],
+        id=id_,
+        reference=reference,
+        insz=insz,
+        mbe=mbe,
+        request_type=request_type,
+        start_date=dt.date.fromisoformat(start),
+        status=status,
+        contact_text=contact,
+        medical_text=medical,
+        accident_code=accident_code,
+        stop=jsontext.loads(stop) if stop else None,
+        stop_date=_date(stop_date),
+        closed_on=_date(closed_on),
+        pending_message=pending_message,
     )
 
 
@@ -103,9 +130,10 @@ class Store:
         self.path = str(path)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
+        self.synchronous = "FULL" if durable else "NORMAL"
         if self.path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self.db.execute(f"PRAGMA synchronous={self.synchronous}")
         self.db.executescript(SCHEMA)
         self._depth = 0
         self._mbes: dict[str, sqlite3.Row | None] = {}
@@ -125,6 +153,7 @@ class Store:
             check_same_thread=False,
         )
         store.db.row_factory = sqlite3.Row
+        store.synchronous = "NORMAL"  # it never writes
         store._depth = 0
         store._mbes = {}
         return store
@@ -247,6 +276,59 @@ class Store:
             self._mbes[hco] = self.db.execute("SELECT * FROM mbes WHERE hco = ?", (hco,)).fetchone()
         return self._mbes[hco]
 
+    # -- long texts, kept in pieces -------------------------------------------------------
+
+    def put_piece(self, key: str, seq: int, piece: str) -> None:
+        """Keep one piece of a long text, committed on its own but without waiting for the
+        disk: the transaction that refers to it comes later in the same write-ahead log, and
+        its commit (synchronous=FULL) syncs the log with every frame before it, this piece's
+        too. Until then nothing refers to the piece, so losing it in a crash loses nothing."""
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            with self.transaction():
+                self.db.execute("INSERT INTO texts VALUES (?,?,?)", (key, seq, piece))
+        finally:
+            self.db.execute(f"PRAGMA synchronous={self.synchronous}")
+
+    def sync_log(self) -> None:
+        """Have the disk take the write-ahead log as it is now (pieces committed without waiting
+        for it), so that the next durable commit has little left to wait for. Needs no lock:
+        it changes nothing, and a commit stays durable by its own sync."""
+        if self.path == ":memory:":
+            return
+        try:
+            with open(self.path + "-wal", "rb") as log:
+                os.fsync(log.fileno())
+        except FileNotFoundError:
+            return
+
+    def text(self, key: str) -> str:
+        """A long text kept in pieces, whole."""
+        rows = self.db.execute("SELECT piece FROM texts WHERE key = ? ORDER BY seq", (key,))
+        return "".join(row[0] for row in rows)
+
+    def drop_text(self, key: str) -> None:
+        """Forget a long text that no stored document refers to (its message went stale)."""
+        with self.transaction():
+            self.db.execute("DELETE FROM texts WHERE key = ?", (key,))
+
+    def resolve(self, text: str) -> str:
+        """A stored text, or the long text it refers to (`jsontext.TEXT_REF`)."""
+        if text.startswith(jsontext.TEXT_REF):
+            return self.text(text.removeprefix(jsontext.TEXT_REF))
+        return text
+
+    def document(self, text: str) -> Any:
+        """A stored JSON document, with the long texts it refers to read back in place (a
+        settlement's invoices written ahead in pieces, `dumps(refer=True)`)."""
+        # orjson would hold the interpreter for the whole of a large settlement
+        document = jsontext.loads(text) if len(text) < 1_000_000 else json.loads(text)
+        if isinstance(document, dict):
+            for name, value in document.items():
+                if isinstance(value, str) and value.startswith(jsontext.TEXT_REF):
+                    document[name] = json.loads(self.resolve(value))
+        return document
+
     # -- messages ---------------------------------------------------------------------------
 
     def recorded_message(self, mbe: str, message_id: str) -> sqlite3.Row | None:
@@ -268,9 +350,12 @@ class Store:
         answer: dict[str, Any],
     ) -> None:
         """Keep a message with its one answer."""
+        text = (
+            jsontext.dumps(answer, refer=True) if kind == "shipment" else jsontext.compact(answer)
+        )
         self.db.execute(
             "INSERT INTO messages VALUES (?,?,?,?,?,?,?)",
-            (mbe, message_id, kind, digest, received_at, body, jsontext.dumps(answer)),
+            (mbe, message_id, kind, digest, received_at, body, text),
         )
 
     # -- begeleidingen ----------------------------------------------------------------------
@@ -345,5 +430,5 @@ def _column(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict | list):
-        return json.dumps(value)
+        return jsontext.compact(value)
     return value

@@ -261,7 +261,7 @@ def _store_shipment(ctx: Context, message: dict[str, Any], document: dict[str, A
             message["messageId"],
             received_month(ctx),
             document["status"],
-            dumps(document),
+            dumps(document, refer=True),  # invoices written ahead are referred to
         ),
     )
     assert cursor.lastrowid is not None

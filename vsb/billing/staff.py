@@ -58,7 +58,7 @@ def billing_queue(ctx: Context, zorgkas: int) -> list[LineReviewItem]:
 
 def _settlement(ctx: Context, shipment_id: int) -> dict[str, Any]:
     row = ctx.store.db.execute("SELECT settlement FROM shipments WHERE id = ?", (shipment_id,))
-    document: dict[str, Any] = json.loads(row.fetchone()["settlement"])
+    document: dict[str, Any] = ctx.store.document(row.fetchone()["settlement"])
     return document
 
 
@@ -245,7 +245,7 @@ def signed_settlements(ctx: Context, mbe: str, after: int) -> list[tuple[int, di
         "ORDER BY feed_seq",
         (mbe, after),
     ).fetchall()
-    return [(row["feed_seq"], json.loads(row["settlement"])) for row in rows]
+    return [(row["feed_seq"], ctx.store.document(row["settlement"])) for row in rows]
 
 
 def payments(ctx: Context, mbe: str, after: int) -> list[tuple[int, dict[str, Any]]]:

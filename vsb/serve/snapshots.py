@@ -20,14 +20,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anyio.to_thread
 
 from vsb.engine import CentralApplication, PreparedShipment
-from vsb.store import Store
+from vsb.jsontext import EncodedArray
+from vsb.store import TEXT_PIECE, Store
 
 SHIPMENT_ATTEMPTS = 3
 """Checks of a shipment outside the lock before it is checked under it (each attempt fails
@@ -49,6 +51,8 @@ class Prepared:
 
     shipment: PreparedShipment
     generation: Generation
+    texts: tuple[str, ...] = ()
+    """The keys of its long texts written ahead (`Snapshots.write_ahead`)."""
 
 
 @dataclass
@@ -124,7 +128,43 @@ class Snapshots:
             return None
         finally:
             reader.close()
-        return None if shipment is None else Prepared(shipment, generation)
+        if shipment is None:
+            return None
+        return await self.write_ahead(Prepared(shipment, generation))
+
+    async def write_ahead(self, prepared: Prepared) -> Prepared:
+        """Write the shipment's long texts (its body, its settlement's invoices) to the store
+        now, a piece per transaction, each taken under the lock alone, before the shipment's
+        own transaction, which then only refers to them and whose durable commit makes them
+        durable too (`Store.put_piece`). So that transaction stays small, and nobody waits
+        behind one commit of a hundred megabytes. Pieces nothing refers to in the end (the
+        shipment went stale, was a repeat, or the process stopped) are harmless."""
+        shipment = prepared.shipment
+        key = f"{shipment.message['mbe']}/{shipment.message['messageId']}/{secrets.token_hex(8)}"
+        texts: list[str] = []
+        if len(shipment.body) >= TEXT_PIECE:
+            await self._put(f"{key}/body", shipment.body)
+            texts.append(f"{key}/body")
+            shipment = replace(shipment, body_key=f"{key}/body")
+        invoices = shipment.checked.document["invoices"]
+        if isinstance(invoices, EncodedArray) and len(invoices.text) >= TEXT_PIECE:
+            await self._put(f"{key}/invoices", invoices.text)
+            texts.append(f"{key}/invoices")
+            invoices.key = f"{key}/invoices"
+        if texts:  # the disk takes them now, not in the shipment's commit under the lock
+            await anyio.to_thread.run_sync(self.engine.store.sync_log)
+        return replace(prepared, shipment=shipment, texts=tuple(texts))
+
+    async def _put(self, key: str, text: str) -> None:
+        for seq, start in enumerate(range(0, len(text), TEXT_PIECE)):
+            await self.locked(
+                self.engine.store.put_piece, key, seq, text[start : start + TEXT_PIECE]
+            )
+
+    async def forget(self, prepared: Prepared) -> None:
+        """Drop the texts written ahead for a shipment that went stale (checked again)."""
+        for key in prepared.texts:
+            await self.locked(self.engine.store.drop_text, key)
 
     def pin(self, reader: Store, sender: str) -> Generation:
         """Under the engine's lock: start `reader`'s snapshot, and say which state it is."""
