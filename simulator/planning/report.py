@@ -88,7 +88,7 @@ def answer_lines(document: dict[str, Any]) -> list[str]:
     """The answer to the planner's question in sentences (empty without a target)."""
     lines = []
     for row in document["answer"]:
-        given = ", ".join(f"{k}={v}" for k, v in row["given"].items()) or "the scenario"
+        given = ", ".join(f"{k}={v}" for k, v in row["given"].items()) or document["scenario"]
         if row["smallestSurely"] is None:
             by_means = row["smallestByMeans"]
             extra = (
