@@ -31,7 +31,7 @@ def rate(workers: int, days: int, replications: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     """Print replications per second at 1 and 2 workers and the speed-up."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--replications", type=int, default=8)
     args = parser.parse_args(argv)
     one = rate(1, args.days, args.replications)
