@@ -336,9 +336,12 @@ def _ship(
         item.fault is not None or (item.billable and item.billable.change_under_review)
         for item in items
     )
-    settlement = yield from sim.send(shipment, recorded=faulty)
+    settlement = yield from sim.send(
+        shipment, recorded=faulty, on_processing=lambda: _record_under_review(sim, shipment, items)
+    )
     wrong = {item.invoice["invoiceNumber"] for item in items if item.fault is not None}
     sim.tally.settled(settlement, wrong, fault is not None)
+    sim.tally.shipment_log.append((int(sim.env.now), settlement["status"] == "refused"))
     sim.shipments[settlement["settlementId"]] = {
         "invoices": {
             item.invoice["invoiceNumber"]: item.billable
@@ -403,14 +406,18 @@ def _record_faults(
 ) -> None:
     records: list[tuple[str, str | None]] = [(fault, None)] if fault is not None else []
     records += [(i.fault, i.invoice["invoiceNumber"]) for i in items if i.fault is not None]
-    records += [
-        ("billed-under-review", i.invoice["invoiceNumber"])
-        for i in items
-        if i.fault is None and i.billable is not None and i.billable.change_under_review
-    ]
     for name, number in records:
         sim.truth.record(shipment, name, number)
         sim.recorder.write("ground-truth", sim.moment(), sim.truth.records[-1])
+
+
+def _record_under_review(sim: Simulation, shipment: dict[str, Any], items: list[Item]) -> None:
+    """Invoices of begeleidingen with a message still under review when the central
+    application takes the shipment (a decision may come while the shipment waits its turn)."""
+    for i in items:
+        if i.fault is None and i.billable is not None and i.billable.change_under_review:
+            sim.truth.record(shipment, "billed-under-review", i.invoice["invoiceNumber"])
+            sim.recorder.write("ground-truth", sim.moment(), sim.truth.records[-1])
 
 
 def _renumber(sim: Simulation, state: MbeState, items: list[Item]) -> list[Item]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from simulator.cli_support import report_errors, writable_folder
 from simulator.runner import simulate
 from simulator.scenario import ScenarioError, load_scenario
 from vsb.cli import _EXTENSIONS, command
@@ -48,12 +49,21 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 @command("simulate")
 def run(args: argparse.Namespace) -> int:
-    """Run the simulation the flags describe."""
+    """Run the simulation the flags describe; every bad flag or scenario key is one line on
+    stderr and exit status 2."""
+    try:
+        return _run(args)
+    except ScenarioError as exc:
+        return report_errors("simulate", exc)
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise ScenarioError("--days", "must be a whole number of days >= 1", args.days)
     if args.seed < 0:
         raise ScenarioError("--seed", "must be a whole number >= 0", args.seed)
     scenario = load_scenario(args.scenario)
+    writable_folder(args.out)
     show = not args.quiet and sys.stderr.isatty()
     bar: Any = tqdm(
         total=args.days, unit="day", file=sys.stderr, disable=not show, desc=scenario.name

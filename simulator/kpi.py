@@ -9,15 +9,25 @@ import statistics
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
+from simulator.waits import WaitLog, WorkingCalendar, payment_share, percentile
+
 if TYPE_CHECKING:
     from simulator.billing import Item
+    from simulator.model import Billable
     from simulator.plans import Episode
     from simulator.scenario import Scenario
 
 __all__ = ["STAFF_WORK", "Tally", "table"]
 
 # The kinds of staff work the model has; utilisation counts all of them.
-STAFF_WORK = ("messageReviews", "lineReviews", "signatures", "payments")
+STAFF_WORK = (
+    "background",
+    "messageReviews",
+    "sectorReviews",
+    "lineReviews",
+    "signatures",
+    "payments",
+)
 
 PLACE_GROUPS = {
     "home": "home",
@@ -78,6 +88,14 @@ class Tally:
         self.lines: Counter[str] = Counter()
         self.shipment_status: dict[int, Counter[str]] = defaultdict(Counter)
         self.stop_days: dict[str, list[int]] = {}
+        self.paying: dict[str, list[Billable]] = {}  # payment order -> the forfaits it pays
+        self.billables: list[Billable] = []  # every accepted begeleiding the MBEs may bill
+        self.waits = WaitLog()
+        self.latency: dict[str, list[float]] = defaultdict(list)  # kind -> minutes
+        self.latency_log: list[tuple[float, float]] = []  # (sent at, minutes) of every message
+        self.staff_days: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+        self.shipment_log: list[tuple[int, bool]] = []  # (day, refused as a whole)
+        self._busy_seen: dict[int, float] = defaultdict(float)
         self.stop_to_payment: list[float] = []
         self.sign_to_payment: list[float] = []
 
@@ -134,14 +152,24 @@ class Tally:
         """The queue size at the start of a working day."""
         self.backlogs[f"{kas}/{what}"].append((day.isoformat(), size))
 
-    def staff_day(self, kas: int, hours: float) -> None:
-        """The staff of a zorgkas could work `hours` (all members together) this day."""
+    def staff_day(self, kas: int, hours: float, day: int) -> None:
+        """The staff of a zorgkas could work `hours` (all members together) on `day`; the work
+        planned since the last call is that day's."""
         self.available[kas] += hours
+        busy = sum(self.work[kas].values()) / 60
+        self.staff_days[kas].append((day, hours, busy - self._busy_seen[kas]))
+        self._busy_seen[kas] = busy
 
-    def staff_task(self, kas: int, kind: str, minutes: float) -> None:
-        """A staff member of a zorgkas did one task of a kind (STAFF_WORK) in `minutes`."""
+    def staff_task(self, kas: int, kind: str, minutes: float, tasks: int = 1) -> None:
+        """Staff of a zorgkas did `tasks` tasks of a kind (STAFF_WORK) in `minutes` together."""
         self.work[kas][kind] += minutes
-        self.tasks[kas][kind] += 1
+        self.tasks[kas][kind] += tasks
+
+    def central_latency(self, kind: str, minutes: float, sent: float) -> None:
+        """A message of `kind` sent at `sent` was answered `minutes` later (queue and
+        processing)."""
+        self.latency[kind].append(minutes)
+        self.latency_log.append((sent, minutes))
 
     def lost_to_deadline(self, hco: str) -> None:
         """A forfait the MBE can no longer bill: the deadline after death passed."""
@@ -173,6 +201,11 @@ class Tally:
             and billables[i["invoiceNumber"]].stopped_day is not None
         ]
         self.stop_days[order["orderId"]] = days
+        self.paying[order["orderId"]] = [
+            billables[i["invoiceNumber"]]
+            for i in settlement["invoices"]
+            if i["status"] in ("accepted", "partly-accepted") and i["invoiceNumber"] in billables
+        ]
 
     def paid(self, order: dict[str, Any]) -> None:
         """A payment order was paid."""
@@ -180,6 +213,9 @@ class Tally:
         offset = (paid - self.scenario.start_date).days
         self.stop_to_payment += [offset - d for d in self.stop_days.pop(order["orderId"], [])]
         self.sign_to_payment.append((paid - dt.date.fromisoformat(order["signedOn"])).days)
+        for billable in self.paying.pop(order["orderId"], []):
+            if billable.paid_day is None:
+                billable.paid_day = offset
 
     # -- the summary -------------------------------------------------------------------------
 
@@ -211,6 +247,17 @@ class Tally:
             "reviewBacklog": self._backlog(),
             "stopToPaymentDays": _spread(self.stop_to_payment),
             "signToPaymentDays": _spread(self.sign_to_payment),
+            "stopToPaymentWithin": payment_share(self._stopped(), self.days),
+            "waits": self.waits.summary(float(self.days), self._calendars()),
+            "centralLatencyMinutes": {
+                kind: {
+                    "count": len(v),
+                    "mean": round(statistics.fmean(v), 3),
+                    "p95": round(percentile(v, 0.95), 3),
+                    "max": round(max(v), 3),
+                }
+                for kind, v in sorted(self.latency.items())
+            },
             "shipments": {
                 "sent": sent,
                 "refused": refused,
@@ -228,6 +275,23 @@ class Tally:
             "faults": dict(sorted(Counter(f["fault"] for f in faults).items())),
             "unexpectedAnswers": len(self.unexpected),
             "calibration": self.calibration(registry_rows),
+        }
+
+    def _stopped(self) -> list[tuple[int, int | None]]:
+        """(stop day, paid day) of every stopped begeleiding whose forfait is due."""
+        return [
+            (b.stopped_day, b.paid_day)
+            for b in self.billables
+            if b.stopped_day is not None
+            and not b.cancelled
+            and b.episode.non_billing_reason is None
+        ]
+
+    def _calendars(self) -> dict[int, WorkingCalendar]:
+        start = self.scenario.start_date
+        return {
+            kas: WorkingCalendar(start, self.days, cfg.workdays)
+            for kas, cfg in self.scenario.staff.items()
         }
 
     def _staff_work(self) -> dict[str, Any]:

@@ -40,6 +40,7 @@ def patient_process(sim: Simulation, first: Episode) -> Process:
         sim.tally.begeleiding_accepted(episode)
         billable = Billable(episode, reference, episode.start, episode.known_zorgkas)
         sim.mbes[episode.mbe].billables.append(billable)
+        sim.tally.billables.append(billable)
         if episode.ending == "cancelled":
             yield sim.env.timeout(episode.cancel_delay)
             yield from _cancel(sim, episode, billable)

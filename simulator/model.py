@@ -51,6 +51,7 @@ class Billable:
     duplicate_due: bool = False  # a fault: the software bills the forfait a second time
     wrong_credit: tuple[str, str, str] | None = None  # a fault: credits a rejected invoice
     change_under_review: bool = False  # a message of it waits for a staff decision
+    paid_day: int | None = None  # the day its forfait was first paid
 
 
 @dataclass
@@ -84,6 +85,9 @@ class Simulation:
         self.truth = GroundTruth()
         self.tally = Tally(scenario, days)
         self.waiting: dict[str, simpy.Event] = {}  # message id -> its final decision
+        self.central = simpy.Resource(self.env, capacity=scenario.central.workers)
+        # other sectors' files waiting for zorgkas staff: (item id, task minutes) per zorgkas
+        self.sector_queue: dict[int, list[tuple[str, tuple[float, float, float]]]] = {}
         self.mbes = {m.hco: MbeState(m.hco) for m in scenario.mbes}
         self.shipments: dict[str, dict[str, Any]] = {}  # settlement id -> tracking
         self.plans: Plans = make_plans(scenario, self.streams, days)
@@ -101,6 +105,11 @@ class Simulation:
         """The simulated calendar day."""
         return self.scenario.day(self.env.now)
 
+    def at(self, moment: str) -> float:
+        """The simulated time of an ISO moment the central application gave."""
+        found = dt.datetime.fromisoformat(moment).replace(tzinfo=None)
+        return (found - self._epoch).total_seconds() / 86400
+
     def wait_until(self, when: float) -> simpy.Event:
         """A timeout to `when` (or no wait when it has passed)."""
         return self.env.timeout(max(0.0, when - self.env.now))
@@ -108,12 +117,17 @@ class Simulation:
     # -- messages -----------------------------------------------------------------------------
 
     def send(
-        self, message: dict[str, Any], faults: tuple[str, ...] = (), recorded: bool = False
+        self,
+        message: dict[str, Any],
+        faults: tuple[str, ...] = (),
+        recorded: bool = False,
+        on_processing: Callable[[], None] | None = None,
     ) -> Process:
         """Send a message: record it, wait the central processing time, record the answer.
 
         `faults` are written to the ground truth first; `recorded` says the caller already
-        wrote the message's ground truth (wrong invoices of a shipment).
+        wrote the message's ground truth (wrong invoices of a shipment); `on_processing` runs
+        when the central application takes the message (what it will see is decided then).
         """
         for fault in faults:
             self.truth.record(message, fault)
@@ -124,7 +138,13 @@ class Simulation:
             if message["kind"] == "shipment"
             else self.scenario.central.answer_minutes
         )
-        yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        sent = self.env.now
+        with self.central.request() as turn:
+            yield turn
+            yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        self.tally.central_latency(message["kind"], (self.env.now - sent) * 1440, sent)
+        if on_processing is not None:
+            on_processing()
         answer = self.port.handle(message, self.moment())
         stream = "settlements" if message["kind"] == "shipment" else "answers"
         self.recorder.write(stream, self.moment(), answer)
@@ -151,6 +171,7 @@ class Simulation:
         """Load the registry, start every actor and run the days."""
         from simulator.billing import billing_process
         from simulator.mbe_software import arrivals_process
+        from simulator.sectors import sector_process
         from simulator.staff import staff_process
 
         registry = registry_snapshot(self.plans.patients, self.scenario.start_date)
@@ -162,6 +183,8 @@ class Simulation:
                 self.env.process(billing_process(self, hco))
         for kas in sorted(self.scenario.staff):
             self.env.process(staff_process(self, kas))
+        for sector in self.scenario.sectors:
+            self.env.process(sector_process(self, sector))
         self.env.process(self._days())
         self.env.run(until=self.days)
         self.recorder.close()

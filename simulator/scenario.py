@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator.faults import BILLING_FAULTS, INVOICE_FAULTS, SHIPMENT_FAULTS
-from simulator.scenario_reader import Reader, ScenarioError
+from simulator.scenario_reader import Reader, ScenarioError, ScenarioErrors
 from vsb.mbes import Mbe, MbeFileError, load_mbes
 from vsb.membership import CannotAffiliateReason
 from vsb.rulebook import default_rulebook
@@ -28,6 +29,7 @@ __all__ = [
     "Population",
     "Scenario",
     "ScenarioError",
+    "Sector",
     "Software",
     "Staff",
     "Targets",
@@ -141,7 +143,8 @@ class Faults:
 
 @dataclass(frozen=True)
 class Staff:
-    """The review staff of one zorgkas: how many, when they work, how long things take."""
+    """The staff of one zorgkas for MBE files: how many, when they work, how long things take,
+    and how many hours a week the rest of their VSB work takes (the background load)."""
 
     count: int
     hours: Span
@@ -151,15 +154,28 @@ class Staff:
     sign_minutes: Triangle
     pay_minutes: Triangle
     accept_share: float
-    pay_days: Span
+    background_hours_per_week: float
 
 
 @dataclass(frozen=True)
 class Central:
-    """The central application's processing time, in minutes."""
+    """The central application: how many messages it processes at once, and for how long."""
 
     answer_minutes: Triangle
     shipment_minutes: Triangle
+    workers: int
+
+
+@dataclass(frozen=True)
+class Sector:
+    """Another sector on the central application: its messages load the central processing
+    and, for the share that needs a person, the zorgkas staff (per zorgkas by zorgkas_share)."""
+
+    name: str
+    messages_per_year: float
+    central_minutes: Triangle
+    review_share: float
+    review_minutes: Triangle
 
 
 @dataclass(frozen=True)
@@ -189,6 +205,7 @@ class Scenario:
     faults: Faults
     staff: dict[int, Staff]
     central: Central
+    sectors: tuple[Sector, ...]
     targets: Targets
 
     def day(self, now: float) -> dt.date:
@@ -206,6 +223,10 @@ def _read_toml(path: Path, key: str) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(key, f"file {path} does not exist") from None
+    except IsADirectoryError:
+        raise ScenarioError(key, f"{path} is a folder: give a scenario file (.toml)") from None
+    except PermissionError:
+        raise ScenarioError(key, f"file {path} cannot be read (permission denied)") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ScenarioError(key, f"{path} is not valid TOML: {exc}") from None
 
@@ -237,17 +258,43 @@ def _resolved(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     return _merge(_resolved(base_path, (*seen, path.resolve())), document)
 
 
-def load_scenario(path: Path) -> Scenario:
-    """Load, merge and validate a scenario file.
+def load_scenario(path: Path, overrides: Mapping[str, object] | None = None) -> Scenario:
+    """Load, merge and validate a scenario file, with `overrides` (dotted key -> value, each
+    key already in the file, e.g. ``staff.180.count``) replacing values before validation.
 
     Raises:
         ScenarioError: a key is missing, unknown or breaks its rule; the message names the key
-            path and the rule (e.g. ``mbes.arrivals.seasonality[3]: must be a number > 0``).
+            path and the rule (e.g. ``mbes.arrivals.seasonality[3]: must be a number > 0``);
+            `ScenarioErrors` holds every error of the file at once.
     """
-    root = Reader(_resolved(path), "")
-    scenario = _scenario(root, str(path))
+    document = _resolved(path)
+    for key, value in (overrides or {}).items():
+        _override(document, key, value)
+    root = Reader(document, "")
+    try:
+        scenario = _scenario(root, str(path))
+    except (ArithmeticError, ValueError, IndexError, KeyError):
+        if not root.errors:  # a stand-in value broke a later check: the errors say why
+            raise
     root.done()
+    if root.errors:
+        raise ScenarioErrors(root.errors)
     return scenario
+
+
+def _override(document: dict[str, Any], key: str, value: object) -> None:
+    """Set a dotted key that the document has (a sweep changes values, never adds keys)."""
+    *tables, name = key.split(".")
+    table: Any = document
+    for part in tables:
+        table = table.get(part) if isinstance(table, dict) else None
+    if not isinstance(table, dict) or name not in table or isinstance(table[name], dict):
+        raise ScenarioError(
+            key,
+            "is not a value of the scenario (give a dotted key such as "
+            "staff.180.count or scenario.growth)",
+        )
+    table[name] = value
 
 
 def _scenario(root: Reader, source: str) -> Scenario:
@@ -270,6 +317,7 @@ def _scenario(root: Reader, source: str) -> Scenario:
         faults=_faults(root.sub("faults")),
         staff=_staff(root.sub("staff")),
         central=_central(root.sub("central")),
+        sectors=_sectors(root.sub("sectors")),
         targets=_targets(root.sub("targets")),
     )
     for reader in (head, arrivals, mbes_section):
@@ -279,19 +327,23 @@ def _scenario(root: Reader, source: str) -> Scenario:
 
 def _mbes(head: Reader, section: Reader) -> tuple[Mbe, ...]:
     path = Path(head.text("mbes"))
+    only_with_cot = section.raw("only_with_cot")
+    if not isinstance(only_with_cot, bool):
+        section.fail(
+            ScenarioError(section.key("only_with_cot"), "must be true or false", only_with_cot)
+        )
     try:
         mbes = load_mbes(path)
     except MbeFileError as exc:
-        raise ScenarioError("scenario.mbes", str(exc)) from None
-    except FileNotFoundError:
-        raise ScenarioError("scenario.mbes", f"file {path} does not exist") from None
-    only_with_cot = section.raw("only_with_cot")
-    if not isinstance(only_with_cot, bool):
-        raise ScenarioError(section.key("only_with_cot"), "must be true or false", only_with_cot)
-    if only_with_cot:
+        head.fail(ScenarioError("scenario.mbes", str(exc)))
+        return ()
+    except (FileNotFoundError, IsADirectoryError):
+        head.fail(ScenarioError("scenario.mbes", f"file {path} does not exist"))
+        return ()
+    if only_with_cot is True:
         mbes = tuple(m for m in mbes if m.cot_declaration)
     if not mbes:
-        raise ScenarioError("scenario.mbes", "names no MBE that may exchange data")
+        head.fail(ScenarioError("scenario.mbes", "names no MBE that may exchange data"))
     return mbes
 
 
@@ -299,11 +351,15 @@ def _population(p: Reader) -> Population:
     insurance = p.sub("insurance")
     bands = p.raw("age_bands")
     if not isinstance(bands, list) or not bands:
-        raise ScenarioError(p.key("age_bands"), "must be a non-empty array of tables")
+        if bands is not None:
+            p.fail(ScenarioError(p.key("age_bands"), "must be a non-empty array of tables"))
+        bands = [{"min": 0, "max": 110, "weight": 1.0}]
     population = Population(
         locales=p.weights("locales", LOCALES),
         bis_share=p.share("bis_share"),
-        age_bands=tuple(_age_band(b, f"{p.key('age_bands')}[{i}]") for i, b in enumerate(bands)),
+        age_bands=tuple(
+            _age_band(b, f"{p.key('age_bands')}[{i}]", p.errors) for i, b in enumerate(bands)
+        ),
         regions=p.weights("regions", REGIONS),
         zorgkas_share={int(k): v for k, v in p.weights("zorgkas_share", ZORGKASSEN, 1.0).items()},
         administrative=insurance.share("administrative"),
@@ -315,21 +371,24 @@ def _population(p: Reader) -> Population:
     )
     special = population.can_affiliate + population.cannot_affiliate + population.unknown_person
     if special > 1:
-        raise ScenarioError(
-            insurance.key("can_affiliate"),
-            "can_affiliate + cannot_affiliate + unknown_person must not exceed 1",
-            special,
+        insurance.fail(
+            ScenarioError(
+                insurance.key("can_affiliate"),
+                "can_affiliate + cannot_affiliate + unknown_person must not exceed 1",
+                special,
+            )
         )
     insurance.done()
     p.done()
     return population
 
 
-def _age_band(table: object, key: str) -> AgeBand:
-    band = Reader(table, key)
+def _age_band(table: object, key: str, errors: list[ScenarioError]) -> AgeBand:
+    band = Reader(table, key, errors)
     low, high = band.integer("min", 0, 110), band.integer("max", 0, 110)
     if high < low:
-        raise ScenarioError(band.key("max"), "must be >= min", high)
+        band.fail(ScenarioError(band.key("max"), "must be >= min", high))
+        high = low
     result = AgeBand(low, high, band.number("weight"))
     band.done()
     return result
@@ -343,7 +402,7 @@ def _durations(d: Reader) -> Durations:
         max_days=d.integer("max_days", 1),
     )
     if durations.max_days < durations.min_days:
-        raise ScenarioError(d.key("max_days"), "must be >= min_days", durations.max_days)
+        d.fail(ScenarioError(d.key("max_days"), "must be >= min_days", durations.max_days))
     d.done()
     return durations
 
@@ -353,9 +412,13 @@ def _outcomes(o: Reader) -> Outcomes:
     reasons = [code for code in lists["stop_reason"] if code != "death"]
     restart = o.raw("restart_reasons")
     if not isinstance(restart, list) or any(r not in reasons for r in restart):
-        raise ScenarioError(
-            o.key("restart_reasons"), f"must be a list of codes from {reasons}", restart
-        )
+        if restart is not None:
+            o.fail(
+                ScenarioError(
+                    o.key("restart_reasons"), f"must be a list of codes from {reasons}", restart
+                )
+            )
+        restart = reasons[:1]
     outcomes = Outcomes(
         death_share=o.share("death_share"),
         place_of_death=o.weights("place_of_death", lists["place_of_death"]),
@@ -384,7 +447,9 @@ def _outcomes(o: Reader) -> Outcomes:
 def _software(s: Reader, mbes: Reader) -> Software:
     billing_day = mbes.span("billing_day", 1.0)
     if billing_day[1] > 28:
-        raise ScenarioError(mbes.key("billing_day"), "must lie within 1..28", list(billing_day))
+        mbes.fail(
+            ScenarioError(mbes.key("billing_day"), "must lie within 1..28", list(billing_day))
+        )
     software = Software(
         status_query_share=s.share("status_query_share"),
         request_delay_days=s.span("request_delay_days"),
@@ -401,19 +466,23 @@ def _software(s: Reader, mbes: Reader) -> Software:
     )
     window = int(default_rulebook().value("late_change_window_days"))
     if software.cancel_stop_delay_days[1] > window:
-        raise ScenarioError(
-            s.key("cancel_stop_delay_days"),
-            f"must stay within the late-change window ({window} days): a stop reported by "
-            "mistake is cancelled within a few days",
-            list(software.cancel_stop_delay_days),
+        s.fail(
+            ScenarioError(
+                s.key("cancel_stop_delay_days"),
+                f"must stay within the late-change window ({window} days): a stop reported by "
+                "mistake is cancelled within a few days",
+                list(software.cancel_stop_delay_days),
+            )
         )
     deadline = int(default_rulebook().value("request_deadline_days"))
     if software.request_delay_days[1] + software.resend_delay_days[1] > deadline:
-        raise ScenarioError(
-            s.key("request_delay_days"),
-            "the longest delay plus the longest "
-            f"resend delay must stay within the request deadline ({deadline} "
-            "days); late requests are a fault (faults.late_request)",
+        s.fail(
+            ScenarioError(
+                s.key("request_delay_days"),
+                "the longest delay plus the longest "
+                f"resend delay must stay within the request deadline ({deadline} "
+                "days); late requests are a fault (faults.late_request)",
+            )
         )
     s.done()
     return software
@@ -435,7 +504,7 @@ def _faults(f: Reader) -> Faults:
 def _rates(table: Reader, known: dict[str, Any]) -> dict[str, float]:
     for name in table.table:
         if name not in known:
-            raise ScenarioError(table.key(name), f"is not one of {sorted(known)}")
+            table.fail(ScenarioError(table.key(name), f"is not one of {sorted(known)}"))
     return {name: table.share(name) for name in sorted(table.table)}
 
 
@@ -445,7 +514,11 @@ def _staff(table: Reader) -> dict[int, Staff]:
         s = table.sub(code)
         days = s.raw("workdays")
         if not isinstance(days, list) or not days or any(d not in range(1, 8) for d in days):
-            raise ScenarioError(s.key("workdays"), "must list ISO weekdays 1 (Monday) to 7", days)
+            if days is not None:
+                s.fail(
+                    ScenarioError(s.key("workdays"), "must list ISO weekdays 1 (Monday) to 7", days)
+                )
+            days = [1]
         staff[int(code)] = Staff(
             count=s.integer("count", 1),
             hours=s.span("hours"),
@@ -455,19 +528,56 @@ def _staff(table: Reader) -> dict[int, Staff]:
             sign_minutes=s.triangle("sign_minutes"),
             pay_minutes=s.triangle("pay_minutes"),
             accept_share=s.share("accept_share"),
-            pay_days=s.span("pay_days"),
+            background_hours_per_week=s.number("background_hours_per_week"),
         )
         if staff[int(code)].hours[1] > 24 or staff[int(code)].hours[0] == staff[int(code)].hours[1]:
-            raise ScenarioError(s.key("hours"), "must be [start, end] hours within 0..24")
+            s.fail(ScenarioError(s.key("hours"), "must be [start, end] hours within 0..24"))
         s.done()
     table.done()
     return staff
 
 
 def _central(c: Reader) -> Central:
-    central = Central(c.triangle("answer_minutes"), c.triangle("shipment_minutes"))
+    central = Central(
+        c.triangle("answer_minutes"), c.triangle("shipment_minutes"), c.integer("workers", 1)
+    )
     c.done()
     return central
+
+
+# The sectors the VSB brought onto the zorgkassen's processes before or beside the MBEs
+# (seed 002: 2019 to 2024); which of them a scenario loads is its choice.
+SECTORS = (
+    "residentiele-ouderenzorg",
+    "mobiliteitshulpmiddelen",
+    "revalidatieziekenhuizen",
+    "mdo",
+    "revalidatieovereenkomsten",
+    "pvt",
+    "ibw",
+)
+
+
+def _sectors(table: Reader) -> tuple[Sector, ...]:
+    sectors = []
+    for name in sorted(table.table):
+        if name not in SECTORS:
+            table.raw(name)
+            table.fail(ScenarioError(table.key(name), f"is not one of {list(SECTORS)}"))
+            continue
+        s = table.sub(name)
+        sectors.append(
+            Sector(
+                name=name,
+                messages_per_year=s.number("messages_per_year"),
+                central_minutes=s.triangle("central_minutes"),
+                review_share=s.share("review_share"),
+                review_minutes=s.triangle("review_minutes"),
+            )
+        )
+        s.done()
+    table.done()
+    return tuple(sectors)
 
 
 TARGET_KEYS = (

@@ -1,16 +1,21 @@
-"""Zorgkas staff: each working day they pay the payment orders due, work the review queue and
-the billing queue, and sign decided shipments.
+"""Zorgkas staff: each working day they carry their background load, pay the signed payment
+orders, work the review queue, the other sectors' files and the billing queue, and sign decided
+shipments.
 
 Who does a duty follows the rulebook's separation of duties (REQ-BL-SEPARATION-OF-DUTIES): a
 payment is recorded by the first team member who neither signed the shipment nor decided one of
 its lines, or, when the team is too small for that, by the zorgkas's payments desk (outside the
 team the scenario models; the task's time still counts for the team).
 
-One process per zorgkas. At the start of a working day it reads the queues (the backlog sample
-of that day), hands items in order to whichever staff member is free first, and stops taking
+One process per zorgkas. At the start of a working day the rest of the team's VSB work (the
+scenario's background hours a week, spread over the workdays, varying ±50 % from day to day)
+takes the first hours of each member's day. Then it reads the queues (the backlog sample of
+that day), hands items in order to whichever staff member is free first, and stops taking
 work that would run past the end of the day. Work that arrives during the day waits for the
-next morning. Every task takes staff time (its triangle in the scenario) and counts towards
-the utilisation: message reviews, line reviews, signatures and payments.
+next morning. A payment waits for a staff member like a review does: how soon a stopped
+begeleiding is paid comes out of the staff's capacity, never out of a scenario figure. Every
+task takes staff time (its triangle in the scenario) and counts towards the utilisation:
+background, message reviews, sector reviews, line reviews, signatures and payments.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.central import Decision
-from simulator.distributions import span, triangle
+from simulator.distributions import triangle
 from simulator.model import Process, Simulation
 from simulator.scenario import Staff
 from vsb.billing.duties import Duty, separated_from
@@ -36,11 +41,16 @@ Task = tuple[float, int, Callable[[], None]]  # finish time, order, the action
 class _Day:
     """The staff members' free times during one working day."""
 
-    def __init__(self, sim: Simulation, kas: int, start: float, end: float, count: int) -> None:
+    def __init__(
+        self, sim: Simulation, kas: int, start: float, end: float, count: int, background: float
+    ) -> None:
         self.tally, self.kas = sim.tally, kas
         self.end = end
-        self.free = [(start, i) for i in range(count)]
+        busy = min(background / count / 24, end - start)  # each member's share, in days
+        self.free = [(start + busy, i) for i in range(count)]
         self.tasks: list[Task] = []
+        if busy > 0:
+            self.tally.staff_task(kas, "background", busy * count * 1440, count)
 
     def take(self, kind: str, minutes: float, action: Callable[[], None]) -> bool:
         """Give a task to the first free staff member; False when the day is full."""
@@ -61,7 +71,7 @@ class _Hands:
         self.kas, self.count = kas, cfg.count
         self.done: dict[str, dict[str, set[str]]] = {}  # settlement -> staff -> duties
         self.settlement: dict[str, str] = {}  # payment order -> its settlement
-        self.payments: dict[str, int] = {}  # payment order -> the day it will be paid
+        self.payments: dict[str, float] = {}  # payment order -> the moment it was signed
 
     def pick(self, settlement_id: str, duty: Duty, drawn: int, day: dt.date) -> str:
         """Staff member `drawn` (1..count), or the next one the rulebook lets do `duty`."""
@@ -93,17 +103,23 @@ def staff_process(sim: Simulation, kas: int) -> Process:
     cfg = sim.scenario.staff[kas]
     rng = sim.streams(f"staff/{kas}")
     pay_rng = sim.streams(f"staff/{kas}/payments")
+    load_rng = sim.streams(f"staff/{kas}/background")
+    sector_rng = sim.streams(f"staff/{kas}/sectors")
     hands = _Hands(kas, cfg)
+    daily = cfg.background_hours_per_week / len(cfg.workdays)
     while True:
         yield sim.wait_until(_next_start(sim.env.now, sim, cfg))
-        day = _Day(sim, kas, sim.env.now, int(sim.env.now) + cfg.hours[1] / 24, cfg.count)
+        end = int(sim.env.now) + cfg.hours[1] / 24
+        load = daily * triangle(load_rng, (0.5, 1.0, 1.5))
+        day = _Day(sim, kas, sim.env.now, end, cfg.count, load)
         if sim.port.billing:
             _pay(sim, kas, cfg, pay_rng, day, hands)  # first: the term runs
         _plan_reviews(sim, kas, cfg, rng, day)
+        _plan_sector_reviews(sim, kas, sector_rng, day)
         if sim.port.billing:
             _plan_lines(sim, kas, cfg, rng, day, hands)
             _plan_signatures(sim, kas, cfg, rng, day, hands)
-        sim.tally.staff_day(kas, cfg.count * (cfg.hours[1] - cfg.hours[0]))
+        sim.tally.staff_day(kas, cfg.count * (cfg.hours[1] - cfg.hours[0]), int(sim.env.now))
         for finish, _, action in sorted(day.tasks):
             yield sim.wait_until(finish)
             action()
@@ -120,6 +136,9 @@ def _staff_name(kas: int, rng: random.Random, cfg: Staff) -> str:
 def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day) -> None:
     queue = sim.port.review_queue(kas, sim.moment())
     sim.tally.backlog(kas, "messages", len(queue), sim.today())
+    waits, key = sim.tally.waits, f"{kas}/messages"
+    for item in queue:
+        waits.start(key, str(item.id), sim.at(item.received_at))
     for item in queue:
         accept = rng.random() < cfg.accept_share
         name = _staff_name(kas, rng, cfg)
@@ -128,6 +147,7 @@ def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day
             outcome: Decision = "accepted" if accept else "refused"
             reason = "" if accept else "the zorgkas could not confirm the situation with the MBE"
             decision = sim.port.decide(item.id, kas, name, outcome, reason, sim.moment())
+            waits.end(key, str(item.id), sim.env.now)
             sim.decided(item.message_id, decision)
 
         if not day.take("messageReviews", triangle(rng, cfg.review_minutes), decide):
@@ -139,6 +159,9 @@ def _plan_lines(
 ) -> None:
     queue = sim.port.billing_queue(kas, sim.moment())
     sim.tally.backlog(kas, "lines", len(queue), sim.today())
+    waits, key = sim.tally.waits, f"{kas}/lines"
+    for item in queue:
+        waits.start(key, str(item.id), sim.env.now)
     for item in queue:
         accept = rng.random() < cfg.accept_share
         name = hands.pick(item.settlement_id, "decide-line", _drawn(rng, cfg), sim.today())
@@ -147,6 +170,7 @@ def _plan_lines(
             outcome: Decision = "accepted" if accept else "refused"
             reason = "" if accept else "the MBE confirmed the begeleiding is not to be billed"
             sim.port.decide_line(item.id, kas, name, outcome, reason, sim.moment())
+            waits.end(key, str(item.id), sim.env.now)
             hands.did(item.settlement_id, name, "decide-line")
             sim.tally.line_decided(kas, outcome)
 
@@ -157,20 +181,22 @@ def _plan_lines(
 def _plan_signatures(
     sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day: _Day, hands: _Hands
 ) -> None:
-    for settlement_id in sim.port.unsigned_shipments(kas, sim.moment()):
+    unsigned = sim.port.unsigned_shipments(kas, sim.moment())
+    waits, key = sim.tally.waits, f"{kas}/signatures"
+    for settlement_id in unsigned:
+        waits.start(key, settlement_id, sim.env.now)
+    for settlement_id in unsigned:
         name = hands.pick(settlement_id, "sign", _drawn(rng, cfg), sim.today())
-        pay_after = round(span(rng, cfg.pay_days))
 
-        def sign(
-            settlement_id: str = settlement_id, name: str = name, pay_after: int = pay_after
-        ) -> None:
+        def sign(settlement_id: str = settlement_id, name: str = name) -> None:
             settlement, order = sim.port.sign(settlement_id, kas, name, sim.moment())
             sim.recorder.write("settlements", sim.moment(), settlement)
             sim.recorder.write("payment-orders", sim.moment(), order)
-            term = (dt.date.fromisoformat(order["dueDate"]) - sim.today()).days
             hands.did(settlement_id, name, "sign")
             hands.settlement[order["orderId"]] = settlement_id
-            hands.payments[order["orderId"]] = int(sim.env.now) + min(pay_after, term)
+            hands.payments[order["orderId"]] = sim.env.now
+            waits.end(key, settlement_id, sim.env.now)
+            waits.start(f"{kas}/payments", order["orderId"], sim.env.now)
             sim.tally.signed(settlement, order, sim.shipments.get(settlement_id, {}))
 
         if not day.take("signatures", triangle(rng, cfg.sign_minutes), sign):
@@ -185,21 +211,39 @@ def _pay(
     day: _Day,
     hands: _Hands,
 ) -> None:
-    """Pay the payment orders due today (a task each: the transfer in the zorgkas's books)."""
-    today = int(sim.env.now)
+    """Pay the signed payment orders, oldest first (a task each: the transfer in the zorgkas's
+    books), as far as the day allows."""
     payments = hands.payments
-    for order_id, due in sorted(payments.items(), key=lambda item: (item[1], item[0])):
-        if due > today:
-            continue
+    sim.tally.backlog(kas, "payments", len(payments), sim.today())
+    for order_id, _ in sorted(payments.items(), key=lambda item: (item[1], item[0])):
         settlement_id = hands.settlement[order_id]
         name = hands.pick(settlement_id, "pay", 1, sim.today())
 
         def pay(order_id: str = order_id, name: str = name) -> None:
             order = sim.port.record_payment(order_id, kas, name, sim.today(), sim.moment())
             sim.recorder.write("payment-orders", sim.moment(), order)
+            sim.tally.waits.end(f"{kas}/payments", order_id, sim.env.now)
             sim.tally.paid(order)
 
         if not day.take("payments", triangle(rng, cfg.pay_minutes), pay):
             return
         del payments[order_id], hands.settlement[order_id]
         hands.done.pop(settlement_id, None)
+
+
+def _plan_sector_reviews(sim: Simulation, kas: int, rng: random.Random, day: _Day) -> None:
+    """The other sectors' files that need a person, oldest first (simulator.sectors)."""
+    if not sim.scenario.sectors:
+        return
+    queue = sim.sector_queue.setdefault(kas, [])
+    sim.tally.backlog(kas, "sector", len(queue), sim.today())
+    key = f"{kas}/sector"
+    while queue:
+        item_id, minutes_range = queue[0]
+
+        def done(item_id: str = item_id) -> None:
+            sim.tally.waits.end(key, item_id, sim.env.now)
+
+        if not day.take("sectorReviews", triangle(rng, minutes_range), done):
+            return
+        queue.pop(0)

@@ -1,15 +1,20 @@
-"""Property tests of the simulator's samplers and streams."""
+"""Property tests of the simulator's samplers and streams, and of the planning arithmetic."""
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from simulator.distributions import duration_days, poisson, span, triangle
+from simulator.planning.intervals import interval
+from simulator.planning.kpis import KPIS
+from simulator.planning.target import parse_target
 from simulator.population import WeightTable, weighted
 from simulator.random_streams import Streams
+from simulator.waits import WorkingCalendar
 
 seeds = st.integers(min_value=0, max_value=2**32)
 
@@ -72,3 +77,41 @@ def test_adding_a_stream_never_shifts_another(seed: int, others: list[str], name
     for other in others:
         crowded(other).random()
     assert alone(name).random() == crowded(name).random()
+
+
+@given(st.integers(0, 20), st.floats(0, 20), st.floats(0, 20), st.floats(0, 20))
+def test_working_days_add_up_and_never_exceed_calendar_days(
+    start: int, a: float, b: float, c: float
+) -> None:
+    calendar = WorkingCalendar(dt.date(2024, 1, 1) + dt.timedelta(days=start), 70, (1, 2, 3, 4, 5))
+    first, second, third = sorted((a, b, c))
+    whole = calendar.between(first, third)
+    assert whole <= third - first + 1e-9
+    assert abs(calendar.between(first, second) + calendar.between(second, third) - whole) < 1e-9
+
+
+conditions = st.tuples(
+    st.sampled_from(sorted(KPIS)),
+    st.sampled_from(["<=", ">=", "<", ">"]),
+    st.decimals(0, 1000, places=3, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(st.lists(conditions, min_size=1, max_size=4), st.sampled_from(["", " ", "  "]))
+def test_a_target_reads_back_the_conditions_it_was_written_from(
+    written: list[tuple[str, str, object]], blank: str
+) -> None:
+    text = " and ".join(f"{k}{blank}{op}{blank}{value}" for k, op, value in written)
+    found = parse_target(text).conditions
+    assert [(c.kpi, c.op, c.value) for c in found] == [
+        (k, op, float(str(v))) for k, op, v in written
+    ]
+
+
+@settings(max_examples=50)
+@given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=30))
+def test_an_interval_holds_its_mean_and_widens_with_the_spread(values: list[float]) -> None:
+    found = interval(values)
+    assert found.half_width >= 0 and found.low <= found.mean <= found.high
+    spread = interval([2 * v for v in values])
+    assert abs(spread.half_width - 2 * found.half_width) <= 1e-6 * (1 + found.half_width)

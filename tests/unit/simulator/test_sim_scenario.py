@@ -122,3 +122,20 @@ def test_a_missing_file_and_bad_toml_are_refused(tmp_path: Path) -> None:
     bad.write_text("[scenario\n", encoding="utf-8")
     with pytest.raises(ScenarioError, match="not valid TOML"):
         load_scenario(bad)
+
+
+def test_the_growth_scenario_adds_sectors_and_twice_the_volume() -> None:
+    grown = load_scenario(SCENARIOS / "flanders-2024-growth.toml")
+    assert grown.growth == 2.0
+    assert [s.name for s in grown.sectors] == ["ibw", "pvt", "revalidatieovereenkomsten"]
+    assert load_scenario(DEFAULT).sectors == ()
+
+
+def test_an_unknown_sector_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        f'[scenario]\nextends = "{DEFAULT}"\n[sectors.ziekenhuizen]\nmessages_per_year = 1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"sectors.ziekenhuizen: is not one of"):
+        load_scenario(path)
