@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -125,6 +128,19 @@ class CentralApplication:
             )
         if prepared is not None and prepared.message is not message:
             prepared = None
+        if isinstance(message, dict) and message.get("kind") == "shipment":
+            with collector_paused():  # a shipment is up to millions of objects, none in a cycle
+                return self._handle(message, mbe, message_id, sender, prepared)
+        return self._handle(message, mbe, message_id, sender, prepared)
+
+    def _handle(
+        self,
+        message: object,
+        mbe: str | None,
+        message_id: str | None,
+        sender: str | None,
+        prepared: PreparedShipment | None,
+    ) -> dict[str, Any]:
         try:
             body = prepared.body if prepared else _body(message)
         except (TypeError, ValueError):
@@ -371,6 +387,33 @@ class CentralApplication:
     def status(self, insz: str, day: dt.date, in_reply_to: str = "lookup") -> dict[str, Any]:
         """The insurance status of a person, as an insurance-status answer."""
         return insurance_status(self.store, insz, day).answer(in_reply_to)
+
+
+_collector_lock = threading.Lock()
+_paused = 0
+_was_enabled = True
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off until the last of the overlapping uses ends (any thread).
+
+    A shipment of 10,000 invoices makes a million objects (its message, its checks, its
+    settlement), none of them in a reference cycle, so reference counting frees them all the
+    same; the collector's full runs over them took about a sixth of the shipment's time."""
+    global _paused, _was_enabled
+    with _collector_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
 
 
 def _body(message: object) -> str:

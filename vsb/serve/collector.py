@@ -15,15 +15,15 @@ worker thread and a few items of each long list at a time (`release`).
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 import anyio.to_thread
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from vsb.engine import collector_paused
+
+__all__ = ["LARGE_BODY", "PauseCollectorForLargeBodies", "collector_paused", "hold", "release"]
 
 LARGE_BODY = 1024 * 1024
 """Requests with a larger body (by Content-Length) pause the cycle collector."""
@@ -32,28 +32,6 @@ RELEASE_PIECE = 10
 """Items of a long list freed in one step (`release`): a few hundred objects, microseconds."""
 
 _held: ContextVar[list[Any] | None] = ContextVar("vsb_held", default=None)
-
-_lock = threading.Lock()
-_paused = 0
-_was_enabled = True
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cycle collector off until the last of the overlapping uses ends."""
-    global _paused, _was_enabled
-    with _lock:
-        if _paused == 0:
-            _was_enabled = gc.isenabled()
-            gc.disable()
-        _paused += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _paused -= 1
-            if _paused == 0 and _was_enabled:
-                gc.enable()
 
 
 class PauseCollectorForLargeBodies:
@@ -66,14 +44,14 @@ class PauseCollectorForLargeBodies:
         if scope["type"] == "http" and _declared_length(scope) > LARGE_BODY:
             held: list[Any] = []
             token = _held.set(held)
-            try:
-                with collector_paused():
+            with collector_paused():  # until freed too: the collector would walk it all
+                try:
                     await self.app(scope, receive, send)
-            finally:
-                _held.reset(token)
-            # Only once answered: a request that ended otherwise (the caller went away) may
-            # still have its message waiting for the group commit.
-            await anyio.to_thread.run_sync(release, held)
+                finally:
+                    _held.reset(token)
+                # Only once answered: a request that ended otherwise (the caller went away)
+                # may still have its message waiting for the group commit.
+                await anyio.to_thread.run_sync(release, held)
         else:
             await self.app(scope, receive, send)
 

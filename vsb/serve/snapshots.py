@@ -29,7 +29,7 @@ import anyio.to_thread
 
 from vsb.engine import CentralApplication, PreparedShipment
 from vsb.jsontext import EncodedArray
-from vsb.store import TEXT_PIECE, Store
+from vsb.store import TEXT_PIECE, Store, pack_piece
 
 SHIPMENT_ATTEMPTS = 3
 """Checks of a shipment outside the lock before it is checked under it (each attempt fails
@@ -160,7 +160,8 @@ class Snapshots:
     async def _put(self, key: str, pieces: Iterable[str]) -> None:
         """Write a long text, given in pieces of about TEXT_PIECE characters."""
         for seq, piece in enumerate(pieces):
-            await self.locked(self.engine.store.put_piece, key, seq, piece)
+            packed = await anyio.to_thread.run_sync(pack_piece, piece)  # outside the lock
+            await self.locked(self.engine.store.put_piece, key, seq, packed)
 
     async def forget(self, prepared: Prepared) -> None:
         """Drop the texts written ahead for a shipment that went stale (checked again)."""
