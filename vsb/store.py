@@ -305,9 +305,10 @@ class Store:
 
     def put_piece(self, key: str, seq: int, piece: str | bytes) -> None:
         """Keep one piece of a long text (as text, or packed by `pack_piece`: what the service
-        writes), committed on its own but without waiting for the disk: the transaction that refers to it comes later in the same write-ahead log, and
-        its commit (synchronous=FULL) syncs the log with every frame before it, this piece's
-        too. Until then nothing refers to the piece, so losing it in a crash loses nothing."""
+        writes), committed on its own but without waiting for the disk: the transaction that
+        refers to it comes later in the same write-ahead log, and its commit (synchronous=FULL)
+        syncs the log with every frame before it, this piece's too. Until then nothing refers
+        to the piece, so losing it in a crash loses nothing."""
         self.db.execute("PRAGMA synchronous=NORMAL")
         try:
             with self.transaction():
