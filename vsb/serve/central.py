@@ -62,6 +62,7 @@ class Central:
             else SystemClock()
         )
         self.engine = CentralApplication(self.store, self.clock)
+        self.engine.shared = True  # the event loop and the other callers' threads
         self._lock = threading.Lock()
         self.closed = False
         self._admission: dict[str, Admission] = {}
