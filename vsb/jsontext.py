@@ -3,7 +3,7 @@
 `json.dumps` encodes in C without ever letting another thread run: a 35 MB settlement takes
 about a second, during which the service's event loop and every other worker thread stand
 still, whatever lock the caller holds or does not hold. `dumps` gives the same text (same
-options as `json.dumps`) but encodes a long array a few hundred items at a time.
+options as `json.dumps`) but encodes a long array a few items at a time (`PIECE`).
 
 An array can also carry its text (`EncodedArray`): a settlement's invoices are encoded once,
 outside the engine's lock, and every later `dumps` of a document holding them (the store, the
