@@ -66,7 +66,7 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
     Official and administrative affiliation both count (REQ-INS-AFFILIATION-TYPES); residence
     plays no part (REQ-INS-ANY-REGION).
     """
-    return _status(insz, day, store.person(insz), store.affiliation_on(insz, day))
+    return _status(insz, day, *store.person_on(insz, day))
 
 
 def insurance_statuses(

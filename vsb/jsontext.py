@@ -3,7 +3,7 @@
 `json.dumps` encodes in C without ever letting another thread run: a 35 MB settlement takes
 about a second, during which the service's event loop and every other worker thread stand
 still, whatever lock the caller holds or does not hold. `dumps` gives the same text (same
-options as `json.dumps`) but encodes a long array a few hundred items at a time.
+options as `json.dumps`) but encodes a long array a few items at a time (`PIECE`).
 
 An array can also carry its text (`EncodedArray`): a settlement's invoices are encoded once,
 outside the engine's lock, and every later `dumps` of a document holding them (the store, the
@@ -13,7 +13,7 @@ message log, the HTTP answer) splices that text in instead of encoding them agai
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
@@ -32,11 +32,16 @@ class EncodedArray(list[Any]):
     later changes (the settlement's invoices are not changed once checked).
     """
 
-    text: str
+    pieces: list[str]
+    """The text in pieces of about `GROUP` characters, never joined: joining (or encoding) tens
+    of megabytes is one call that holds the interpreter for tens of milliseconds."""
     key: str | None = None
     """Where the store keeps `text` in pieces (`Store.put_piece`), when it was written there
     ahead of the document: `dumps(..., refer=True)` then writes `TEXT_REF + key` instead."""
 
+
+GROUP = 1_000_000
+"""Characters of an EncodedArray's text kept in one piece."""
 
 TEXT_REF = "@text:"
 """The prefix of a string that stands for a long text kept in pieces by the store."""
@@ -45,8 +50,30 @@ TEXT_REF = "@text:"
 def encoded_array(items: list[Any]) -> EncodedArray:
     """`items` as an EncodedArray, its text made now (in pieces)."""
     array = EncodedArray(items)
-    array.text = dumps(items)
+    array.pieces = grouped(_pieces(items, json.JSONEncoder().encode, False))
     return array
+
+
+def text_of(array: EncodedArray) -> str:
+    """An EncodedArray's text, whole (one long call for a long text: not in the service)."""
+    return "".join(array.pieces)
+
+
+def grouped(strings: Iterable[str], size: int = GROUP) -> list[str]:
+    """`strings` joined into pieces of at least `size` characters (the last may be shorter),
+    each joined on its own."""
+    pieces: list[str] = []
+    group: list[str] = []
+    length = 0
+    for string in strings:
+        group.append(string)
+        length += len(string)
+        if length >= size:
+            pieces.append("".join(group))
+            group, length = [], 0
+    if group:
+        pieces.append("".join(group))
+    return pieces
 
 
 def compact(value: Any, *, sort_keys: bool = False) -> str:
@@ -79,13 +106,19 @@ def dumps(
     return "".join(_pieces(value, encoder.encode, sort_keys, refer))
 
 
+def pieces_of(value: Any) -> list[str]:
+    """The text of `dumps(value)` in its pieces, not joined: what a caller writes out piece by
+    piece (an HTTP answer) needs no copy of the whole (tens of megabytes: one long call)."""
+    return list(_pieces(value, json.JSONEncoder().encode, False))
+
+
 def _pieces(
     value: Any, encode: Callable[[Any], str], sort_keys: bool, refer: bool = False
 ) -> Iterator[str]:
     if isinstance(value, EncodedArray) and refer and value.key is not None:
         yield encode(TEXT_REF + value.key)
     elif isinstance(value, EncodedArray) and not sort_keys:
-        yield value.text
+        yield from value.pieces
     elif isinstance(value, list) and len(value) > PIECE:
         yield "["
         for start in range(0, len(value), PIECE):

@@ -125,14 +125,16 @@ class MessageSchemas:
         self._kinds = {_kind_of(name, documents[name]): name for name in self.names}
 
     def validate(
-        self, name: str, instance: object, limit: int = MAX_VIOLATIONS
+        self, name: str, instance: object, limit: int = MAX_VIOLATIONS, *, alone: bool = False
     ) -> tuple[SchemaViolation, ...]:
         """Check `instance` against schema `name`; () when valid, else at most `limit` sorted
         violations and, when there were more, a last one saying how many (see MAX_VIOLATIONS).
+        `alone`: no other thread needs to run meanwhile, so a large document is checked by
+        jsonschema-rs too (see `LARGE`).
 
         Raises KeyError if `name` is not one of `names`.
         """
-        if self._checks[name](instance):
+        if self._checks[name](instance, alone):
             return ()
         with budget(limit) as spent:
             return _violations(self._validators[name].iter_errors(instance), spent)
@@ -142,7 +144,7 @@ class MessageSchemas:
 
         Raises KeyError if `name` is not one of `names`.
         """
-        return self._checks[name](instance)
+        return self._checks[name](instance, False)
 
     def schema(self, name: str) -> dict[str, object]:
         """Return a copy of schema `name` (one of `names`, or `common`).
@@ -208,15 +210,15 @@ def validate_message(instance: object) -> tuple[str | None, tuple[SchemaViolatio
 
 def _rs_check(
     document: dict[str, Any], registry: jsonschema_rs.Registry, compiled: Callable[[object], bool]
-) -> Callable[[object], bool]:
+) -> Callable[[object, bool], bool]:
     """The "valid?" check of jsonschema-rs for `document`, with the project's formats; the
     compiled check for an instance jsonschema-rs cannot take (not JSON: a date, a tuple)."""
     validator = jsonschema_rs.validator_for(
         document, registry=registry, validate_formats=True, formats=_FORMATS
     )
 
-    def check(instance: object) -> bool:
-        if _large(instance):
+    def check(instance: object, alone: bool = False) -> bool:
+        if not alone and _large(instance):
             return compiled(instance)
         try:
             return bool(validator.is_valid(instance))

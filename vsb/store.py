@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -270,6 +271,30 @@ class Store:
         ).fetchone()
         return row
 
+    def person_on(
+        self, insz: str, day: dt.date
+    ) -> tuple[sqlite3.Row | None, dict[str, Any] | None]:
+        """`person(insz)` and `affiliation_on(insz, day)` (its zorgkas, type, start and end)
+        in one query: what every request and status query reads."""
+        iso = day.isoformat()
+        row: sqlite3.Row | None = self.db.execute(
+            "SELECT p.*, a.zorgkas AS a_zorgkas, a.type AS a_type, a.start AS a_start, "
+            "a.end AS a_end FROM persons p LEFT JOIN affiliations a ON a.rowid = ("
+            "SELECT rowid FROM affiliations WHERE insz = p.insz AND start <= ?1 "
+            "AND (end IS NULL OR end >= ?1) ORDER BY start DESC LIMIT 1) WHERE p.insz = ?2",
+            (iso, insz),
+        ).fetchone()
+        if row is None:
+            return None, None
+        if row["a_start"] is None:
+            return row, None
+        return row, {
+            "zorgkas": row["a_zorgkas"],
+            "type": row["a_type"],
+            "start": row["a_start"],
+            "end": row["a_end"],
+        }
+
     def mbe(self, hco: str) -> sqlite3.Row | None:
         """The MBE with this HCO number (cached: MBEs change only through load_mbes)."""
         if hco not in self._mbes:
@@ -278,11 +303,12 @@ class Store:
 
     # -- long texts, kept in pieces -------------------------------------------------------
 
-    def put_piece(self, key: str, seq: int, piece: str) -> None:
-        """Keep one piece of a long text, committed on its own but without waiting for the
-        disk: the transaction that refers to it comes later in the same write-ahead log, and
-        its commit (synchronous=FULL) syncs the log with every frame before it, this piece's
-        too. Until then nothing refers to the piece, so losing it in a crash loses nothing."""
+    def put_piece(self, key: str, seq: int, piece: str | bytes) -> None:
+        """Keep one piece of a long text (as text, or packed by `pack_piece`: what the service
+        writes), committed on its own but without waiting for the disk: the transaction that
+        refers to it comes later in the same write-ahead log, and its commit (synchronous=FULL)
+        syncs the log with every frame before it, this piece's too. Until then nothing refers
+        to the piece, so losing it in a crash loses nothing."""
         self.db.execute("PRAGMA synchronous=NORMAL")
         try:
             with self.transaction():
@@ -305,7 +331,7 @@ class Store:
     def text(self, key: str) -> str:
         """A long text kept in pieces, whole."""
         rows = self.db.execute("SELECT piece FROM texts WHERE key = ? ORDER BY seq", (key,))
-        return "".join(row[0] for row in rows)
+        return "".join(_unpacked(row[0]) for row in rows)
 
     def drop_text(self, key: str) -> None:
         """Forget a long text that no stored document refers to (its message went stale)."""
@@ -414,6 +440,17 @@ class Store:
     def delete_begeleiding(self, begeleiding_id: int) -> None:
         """Remove a pending begeleiding whose request was refused after review."""
         self.db.execute("DELETE FROM begeleidingen WHERE id = ?", (begeleiding_id,))
+
+
+def pack_piece(piece: str) -> bytes:
+    """A piece of a long text as `put_piece` keeps it packed: UTF-8 under zlib (level 1). A
+    settlement's text shrinks about twentyfold, and so does what the disk must take (and sync)
+    while other callers' commits wait for it; zlib lets other threads run while it works."""
+    return zlib.compress(piece.encode(), 1)
+
+
+def _unpacked(piece: str | bytes) -> str:
+    return zlib.decompress(piece).decode() if isinstance(piece, bytes) else piece
 
 
 def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:

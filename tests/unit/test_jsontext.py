@@ -28,6 +28,7 @@ def test_an_encoded_array_is_spliced_in_and_gives_the_same_text() -> None:
     carrying = {**DOCUMENT, "invoices": array}
     assert array == DOCUMENT["invoices"]
     assert jsontext.dumps(carrying) == json.dumps(DOCUMENT)
+    assert jsontext.text_of(array) == json.dumps(DOCUMENT["invoices"])
     assert jsontext.holds_large(carrying) and not jsontext.holds_large({"a": [1]})
 
 
@@ -35,3 +36,15 @@ def test_values_json_cannot_encode_fail_as_with_json_dumps() -> None:
     with pytest.raises(TypeError):
         jsontext.dumps({"a": [object()] * 1000})
     assert jsontext.dumps({"a": [object()]}, default=lambda _: "x") == '{"a": ["x"]}'
+
+
+def test_grouped_pieces_join_to_the_same_text_each_at_least_the_size_but_the_last() -> None:
+    strings = [str(n) * (n % 7 + 1) for n in range(500)]
+    pieces = jsontext.grouped(strings, size=100)
+    assert "".join(pieces) == "".join(strings)
+    assert all(len(piece) >= 100 for piece in pieces[:-1]) and len(pieces) > 5
+
+
+def test_pieces_of_a_document_join_to_its_text() -> None:
+    carrying = {**DOCUMENT, "invoices": jsontext.encoded_array(DOCUMENT["invoices"])}  # type: ignore[arg-type]
+    assert "".join(jsontext.pieces_of(carrying)) == json.dumps(DOCUMENT)

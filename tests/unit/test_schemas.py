@@ -517,3 +517,15 @@ def test_compiled_check_and_inlined_schema_agree_with_plain_jsonschema_on_mutati
         expected = plain.is_valid(variant)
         assert schemas.is_valid(name, variant) == expected, (where, variant)
         assert (schemas.validate(name, variant) == ()) == expected, (where, variant)
+
+
+def test_a_big_shipment_checked_alone_by_jsonschema_rs_gets_the_same_verdicts(
+    schemas: MessageSchemas, big_shipment: dict[str, Any]
+) -> None:
+    message = copy.deepcopy(big_shipment)
+    message["invoices"][1500]["lines"][0]["amount"] = "2300.5"
+    assert schemas.validate("shipment", big_shipment, alone=True) == ()
+    assert schemas.validate("shipment", message, alone=True) == schemas.validate(
+        "shipment", message
+    )
+    assert len(schemas.validate("shipment", message, alone=True)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from vsb.billing import ledger
@@ -14,6 +15,9 @@ from vsb.context import Context, parse_date
 from vsb.insurance import InsuranceStatus
 from vsb.rulebook import Rulebook
 from vsb.store import Begeleiding
+
+_day = lru_cache(maxsize=4096)(parse_date)
+"""`parse_date`, remembered: a shipment's lines share a few dozen prestation dates."""
 
 ErrorType = Literal["B", "F", "R"]
 LineStatus = Literal["accepted", "rejected", "under-review"]
@@ -164,7 +168,7 @@ def check_original(
     result = InvoiceResult()
     number_error = _number_error(ctx, state, invoice, pointer)
     transition = ctx.rulebook.date("transition_date")
-    if any(parse_date(line["prestationDate"]) < transition for line in invoice["lines"]):
+    if any(_day(line["prestationDate"]) < transition for line in invoice["lines"]):
         result.errors.append(
             _f(
                 "REQ-BL-TRANSITION",
@@ -214,7 +218,7 @@ def _line_errors(
     ctx: Context, state: ShipmentState, begeleiding: Begeleiding, line: dict[str, Any], pointer: str
 ) -> list[BillingError]:
     errors = []
-    day = parse_date(line["prestationDate"])
+    day = _day(line["prestationDate"])
     code = line["code"]
     if code not in state.rules.codes:
         errors.append(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 
+@lru_cache(maxsize=4096)  # a shipment holds a few distinct amounts, each read several times
 def cents(text: str) -> int:
     """Cents of an amount string the schema has checked (`"2300.00"`)."""
     return int(Decimal(text) * 100)

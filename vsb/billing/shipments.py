@@ -272,22 +272,35 @@ def _store_lines(
     ctx: Context, message: dict[str, Any], results: list[InvoiceResult], shipment_id: int
 ) -> None:
     db = ctx.store.db
+    kept = [
+        (i, invoice, result)
+        for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True))
+        # an invoice whose number belongs to an earlier one is only reported in the settlement
+        if not any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors)
+    ]
+    # One statement for every invoice: the rows it adds are those above the highest id before
+    # it (SQLite gives a new row the highest id + 1), in the order given.
+    last = db.execute("SELECT COALESCE(MAX(id), 0) FROM invoices").fetchone()[0]
+    db.executemany(
+        "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) VALUES (?,?,?,?,?)",
+        [
+            (shipment_id, ctx.mbe, message["zorgkas"], invoice["invoiceNumber"], invoice["type"])
+            for _, invoice, _ in kept
+        ],
+    )
+    ids = [
+        row[0] for row in db.execute("SELECT id FROM invoices WHERE id > ? ORDER BY id", (last,))
+    ]
+    assert len(ids) == len(kept)
     rows = []
-    for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True)):
-        if any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors):
-            continue  # the number belongs to an earlier invoice; the settlement reports this one
-        cursor = db.execute(
-            "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) "
-            "VALUES (?,?,?,?,?)",
-            (shipment_id, ctx.mbe, message["zorgkas"], invoice["invoiceNumber"], invoice["type"]),
-        )
+    for invoice_id, (i, invoice, result) in zip(ids, kept, strict=True):
         begeleiding = result.begeleiding.id if result.begeleiding else None
         kind = "credit" if invoice["type"] == "credit-note" else "original"
         for j, (line, outcome) in enumerate(zip(invoice["lines"], result.lines, strict=True)):
             review = outcome.review or (None, None)
             rows.append(
                 (
-                    cursor.lastrowid,
+                    invoice_id,
                     shipment_id,
                     begeleiding,
                     line["lineNumber"],

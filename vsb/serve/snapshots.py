@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,7 +29,7 @@ import anyio.to_thread
 
 from vsb.engine import CentralApplication, PreparedShipment
 from vsb.jsontext import EncodedArray
-from vsb.store import TEXT_PIECE, Store
+from vsb.store import TEXT_PIECE, Store, pack_piece
 
 SHIPMENT_ATTEMPTS = 3
 """Checks of a shipment outside the lock before it is checked under it (each attempt fails
@@ -142,24 +142,26 @@ class Snapshots:
         shipment = prepared.shipment
         key = f"{shipment.message['mbe']}/{shipment.message['messageId']}/{secrets.token_hex(8)}"
         texts: list[str] = []
-        if len(shipment.body) >= TEXT_PIECE:
-            await self._put(f"{key}/body", shipment.body)
+        body = shipment.body
+        if len(body) >= TEXT_PIECE:
+            pieces = (body[start : start + TEXT_PIECE] for start in range(0, len(body), TEXT_PIECE))
+            await self._put(f"{key}/body", pieces)
             texts.append(f"{key}/body")
             shipment = replace(shipment, body_key=f"{key}/body")
         invoices = shipment.checked.document["invoices"]
-        if isinstance(invoices, EncodedArray) and len(invoices.text) >= TEXT_PIECE:
-            await self._put(f"{key}/invoices", invoices.text)
+        if isinstance(invoices, EncodedArray) and sum(map(len, invoices.pieces)) >= TEXT_PIECE:
+            await self._put(f"{key}/invoices", invoices.pieces)
             texts.append(f"{key}/invoices")
             invoices.key = f"{key}/invoices"
         if texts:  # the disk takes them now, not in the shipment's commit under the lock
             await anyio.to_thread.run_sync(self.engine.store.sync_log)
         return replace(prepared, shipment=shipment, texts=tuple(texts))
 
-    async def _put(self, key: str, text: str) -> None:
-        for seq, start in enumerate(range(0, len(text), TEXT_PIECE)):
-            await self.locked(
-                self.engine.store.put_piece, key, seq, text[start : start + TEXT_PIECE]
-            )
+    async def _put(self, key: str, pieces: Iterable[str]) -> None:
+        """Write a long text, given in pieces of about TEXT_PIECE characters."""
+        for seq, piece in enumerate(pieces):
+            packed = await anyio.to_thread.run_sync(pack_piece, piece)  # outside the lock
+            await self.locked(self.engine.store.put_piece, key, seq, packed)
 
     async def forget(self, prepared: Prepared) -> None:
         """Drop the texts written ahead for a shipment that went stale (checked again)."""

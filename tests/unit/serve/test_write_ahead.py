@@ -15,7 +15,7 @@ from vsb.engine import CentralApplication
 from vsb.jsontext import TEXT_REF
 from vsb.serve.central import Central
 from vsb.serve.config import ServeConfig
-from vsb.store import Store
+from vsb.store import Store, pack_piece
 from vsb.synthetic import sample_request, synthetic_registry
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures"
@@ -117,3 +117,16 @@ def test_after_a_restart_the_shipment_written_ahead_is_answered_and_signed_whole
     assert signed["invoices"] == settlement["invoices"]
     assert [document for _, document in app.feed(MBE)][-1] == signed
     app.store.close()
+
+
+def test_pieces_are_kept_packed_and_read_back_whole_beside_pieces_kept_as_text(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "central.sqlite")
+    first, second = "[" + "é, " * 50_000, '"x"]'
+    store.put_piece("k", 0, pack_piece(first))
+    store.put_piece("k", 1, second)  # as written before pieces were packed
+    stored = store.db.execute("SELECT piece FROM texts WHERE key = 'k' ORDER BY seq").fetchall()
+    assert isinstance(stored[0][0], bytes) and len(stored[0][0]) < len(first) // 10
+    assert store.text("k") == first + second
+    store.close()
