@@ -21,8 +21,9 @@ run: $(STAMP)
 	$(BIN)/vsb certify central --quiet --report out/certify-central
 	$(BIN)/vsb certify mbe --quiet --report out/certify-mbe
 
+# On every core of the machine (pytest-xdist); `$(BIN)/pytest` alone runs the same tests in one process.
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check vsb simulator conformance tests benchmarks
