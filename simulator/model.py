@@ -78,6 +78,7 @@ class Simulation:
     ) -> None:
         self.scenario, self.seed, self.days = scenario, seed, days
         self._epoch = dt.datetime.combine(scenario.start_date, dt.time())
+        self._moment: tuple[float, dt.datetime] = (0.0, self._epoch)  # the last one made
         self.env = simpy.Environment()
         self.streams = Streams(seed)
         self.port: CentralPort = port or InProcessCentral()
@@ -98,8 +99,13 @@ class Simulation:
 
     def moment(self, now: float | None = None) -> dt.datetime:
         """The simulated moment (now by default); `Scenario.moment`, without rebuilding the
-        start moment on every call (it is called for every message, answer and staff task)."""
-        return self._epoch + dt.timedelta(days=self.env.now if now is None else now)
+        start moment on every call (it is called for every message, answer and staff task).
+        The same object for the same time, as long as the time does not change: what the
+        output and the engine make from a moment is then made once."""
+        when = self.env.now if now is None else now
+        if when != self._moment[0]:
+            self._moment = (when, self._epoch + dt.timedelta(days=when))
+        return self._moment[1]
 
     def today(self) -> dt.date:
         """The simulated calendar day."""
