@@ -191,7 +191,8 @@ class Simulation:
             self.env.process(staff_process(self, kas))
         for sector in self.scenario.sectors:
             self.env.process(sector_process(self, sector))
-        self.env.process(self._days())
+        if self.progress is not None:  # a day's tick only when someone counts the days
+            self.env.process(self._days())
         self.env.run(until=self.days)
         self.recorder.close()
         if self.recorder.folder is not None:  # what a replay of the streams needs (vsb audit)
@@ -219,7 +220,7 @@ class Simulation:
             self.tally.deaths_recorded += len(deaths)
 
     def _days(self) -> Process:
+        assert self.progress is not None
         for day in range(self.days):
             yield self.env.timeout(1 if day else 0.999999)
-            if self.progress is not None:
-                self.progress(1)
+            self.progress(1)
