@@ -153,9 +153,7 @@ def test_an_mbe_without_tariffs_in_the_rulebook_is_refused_naming_it(tmp_path: P
         encoding="utf-8",
     )
     path = tmp_path / "more.toml"
-    path.write_text(
-        f'[scenario]\nextends = "{DEFAULT}"\nmbes = "{mbes}"\n', encoding="utf-8"
-    )
+    path.write_text(f'[scenario]\nextends = "{DEFAULT}"\nmbes = "{mbes}"\n', encoding="utf-8")
     with pytest.raises(ScenarioError) as refused:
         load_scenario(path)
     assert str(refused.value) == (
