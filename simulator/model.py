@@ -75,6 +75,7 @@ class Simulation:
         days: int,
         out: Path | None = None,
         port: CentralPort | None = None,
+        streams: bool = True,
     ) -> None:
         self.scenario, self.seed, self.days = scenario, seed, days
         self._epoch = dt.datetime.combine(scenario.start_date, dt.time())
@@ -82,7 +83,7 @@ class Simulation:
         self.env = simpy.Environment()
         self.streams = Streams(seed)
         self.port: CentralPort = port or InProcessCentral()
-        self.recorder = Recorder(out)
+        self.recorder = Recorder(out, keep=streams)  # streams: keep them without `out`
         self.truth = GroundTruth()
         self.tally = Tally(scenario, days)
         self.waiting: dict[str, simpy.Event] = {}  # message id -> its final decision

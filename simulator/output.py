@@ -41,10 +41,13 @@ class Recorder:
     """Writes the streams of one run to a folder, or keeps them in memory (folder None).
 
     Lines are written in batches of `BATCH` per stream (one write each), not one by one.
+    With no folder and `keep` false it keeps nothing (a replication of `vsb plan` needs only
+    its KPIs: no document is turned into text).
     """
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, keep: bool = True) -> None:
         self.folder = folder
+        self.keep = keep or folder is not None
         self.memory: dict[str, list[str]] = {name: [] for name in STREAMS}
         self._files: dict[str, IO[str]] = {}
         self._pending: dict[str, list[str]] = {name: [] for name in STREAMS}
@@ -56,6 +59,8 @@ class Recorder:
 
     def write(self, stream: str, moment: dt.datetime, body: dict[str, Any]) -> None:
         """Append one document to a stream."""
+        if not self.keep:
+            return
         if moment != self._last[0]:  # a message and its ground truth share their moment
             self._last = (moment, stamp(moment))
         line = dumps({"at": self._last[1], "body": body})
@@ -80,7 +85,13 @@ class Recorder:
             handle.close()
 
     def lines(self, stream: str) -> list[str]:
-        """The lines of a stream (from memory, or read back from the folder)."""
+        """The lines of a stream (from memory, or read back from the folder).
+
+        Raises:
+            ValueError: the recorder keeps no streams.
+        """
+        if not self.keep:
+            raise ValueError("this run kept no streams (simulate(..., streams=False))")
         if self.folder is None:
             return list(self.memory[stream])
         if not self._files[stream].closed:

@@ -53,8 +53,12 @@ def simulate(
     out: Path | None = None,
     port: CentralPort | None = None,
     progress: Callable[[int], None] | None = None,
+    streams: bool = True,
 ) -> RunResult:
     """Run `scenario` for `days` days with `seed`; write the streams and kpi.json to `out`.
+
+    Without `out` the streams are kept in memory (`recorder.lines`), unless `streams` is
+    false: then they are not made at all (a replication of `vsb plan`).
 
     Raises:
         ScenarioError: days is not positive.
@@ -62,7 +66,7 @@ def simulate(
     if days < 1:
         raise ScenarioError("--days", "must be a whole number of days >= 1", days)
     with fewer_collections():
-        sim = Simulation(scenario, seed, days, out, port)
+        sim = Simulation(scenario, seed, days, out, port, streams)
         sim.progress = progress
         sim.run()
     rows = sum(1 for p in sim.plans.patients if p.situation != "unknown")
