@@ -1,24 +1,28 @@
-"""Measure one simulated year of default traffic and of ×10, and raw SimPy events per second.
+"""One simulated year of default traffic and of ×10: wall time, the ratio between them, peak
+memory, and each figure beside the raw SimPy loop (1 M timeouts) timed in the same process.
 
-Run: `.venv/bin/python benchmarks/bench_simulator.py [--days N] [--skip-x10]`.
-The reference application runs in-process; the output streams go to a temporary folder.
-The simulator's own share is split into planning (`make_plans`, with the population) and the
-rest of the model (actors, KPI, output), beside the engine's share (every port call).
+Run: `.venv/bin/python -m benchmarks.bench_simulator [--days N] [--skip-x10]`.
+Each year runs in a fresh child process (spawned), so that its peak memory (the child's peak
+resident set, `resource.getrusage`) is its own; the reference application runs in-process in
+it; the output streams go to a temporary folder. A run is split into the engine's share
+(every port call), planning (`make_plans`, with the population) and the rest of the model
+(actors, KPI, output).
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import multiprocessing
+import resource
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import simpy
-
 import simulator.model
 import simulator.plans
+from benchmarks._setup import simpy_line, simpy_loop_seconds
 from simulator import load_scenario, simulate
 from simulator.central import InProcessCentral
 
@@ -78,50 +82,68 @@ def _timed_plans(*args: Any, **kwargs: Any) -> Any:
 setattr(simulator.model, "make_plans", _timed_plans)  # noqa: B010  (the name the model calls)
 
 
-def raw_simpy(timeouts: int = 1_000_000, processes: int = 1_000) -> float:
-    """Timeouts per second of bare SimPy processes with exponential delays."""
-    env = simpy.Environment()
-    rng = random.Random(1)
-
-    def proc() -> simpy.events.ProcessGenerator:
-        for _ in range(timeouts // processes):
-            yield env.timeout(rng.expovariate(1.0))
-
-    for _ in range(processes):
-        env.process(proc())
-    start = time.perf_counter()
-    env.run()
-    return timeouts / (time.perf_counter() - start)
-
-
-def year(name: str, days: int) -> None:
-    """Print the wall time of one run of a scenario and the engine's share of it."""
+def year(name: str, days: int) -> dict[str, Any]:
+    """One run of a scenario (in the calling process): its wall time, the engine's share,
+    planning, SimPy events and the process's peak resident memory in MiB."""
     scenario = load_scenario(SCENARIOS / name)
     central = TimedCentral()
     with tempfile.TemporaryDirectory() as folder:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = simulate(scenario, days, 1, Path(folder), port=central)
-        wall = time.perf_counter() - start
-    events = next(result.simulation.env._eid)
-    plans = PLANNING["seconds"]
-    print(
-        f"{name}: {days} days in {wall:.1f} s; {central.calls:,} engine calls taking "
-        f"{central.engine_seconds:.1f} s ({central.engine_seconds / central.calls * 1e6:.0f} "
-        f"µs each); {events:,} SimPy events; planning {plans:.1f} s; rest of the model "
-        f"(actors, KPI, output) {wall - central.engine_seconds - plans:.1f} s"
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "name": name,
+        "days": days,
+        "wall": wall,
+        "cpu": cpu,
+        "engine": central.engine_seconds,
+        "calls": central.calls,
+        "events": next(result.simulation.env._eid),
+        "planning": PLANNING["seconds"],
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def year_in_child(name: str, days: int) -> dict[str, Any]:
+    """`year` in a fresh spawned process, so that the peak memory is that run's alone."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(year, name, days).result()
+
+
+def report(run: dict[str, Any], loop: float) -> str:
+    """One run's line: wall time (and in raw SimPy loops), engine share, planning, memory."""
+    calls = max(1, run["calls"])
+    return (
+        f"{run['name']}: {run['days']} days in {run['wall']:.1f} s "
+        f"({run['wall'] / loop:.1f} × the SimPy loop; CPU time {run['cpu']:.1f} s); "
+        f"{run['calls']:,} engine calls taking "
+        f"{run['engine']:.1f} s ({run['engine'] / calls * 1e6:.0f} µs each); "
+        f"{run['events']:,} SimPy events; planning {run['planning']:.1f} s; rest of the model "
+        f"(actors, KPI, output) {run['wall'] - run['engine'] - run['planning']:.1f} s; "
+        f"peak memory {run['peak_mib']:,.0f} MiB"
     )
 
 
 def main() -> None:
-    """Run the three measurements."""
+    """The SimPy yardstick, the default year, ×10, and their ratio."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--skip-x10", action="store_true")
     args = parser.parse_args()
-    print(f"raw SimPy: {raw_simpy():,.0f} timeouts/s (1,000 processes, 1,000,000 timeouts)")
-    year("flanders-2024.toml", args.days)
+    print(simpy_line())
+    loop = simpy_loop_seconds()
+    default = year_in_child("flanders-2024.toml", args.days)
+    print(report(default, loop))
     if not args.skip_x10:
-        year("flanders-2024-x10.toml", args.days)
+        x10 = year_in_child("flanders-2024-x10.toml", args.days)
+        print(report(x10, loop))
+        print(
+            f"×10 / default: {x10['wall'] / default['wall']:.2f} in wall time, "
+            f"{x10['cpu'] / default['cpu']:.2f} in CPU time (aim <= 10); "
+            f"peak memory of ×10: {x10['peak_mib']:,.0f} MiB (aim < 2,048)"
+        )
+    print(f"raw SimPy loop again, same process: {loop:.2f} s (the first figure)")
 
 
 if __name__ == "__main__":

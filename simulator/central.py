@@ -100,10 +100,15 @@ class InProcessCentral:
         self.app.clock = self.clock
         # The billing API lands in the engine after requests and changes: call it untyped.
         self._billing: Any = self.app
+        self._set: tuple[dt.datetime, dt.datetime] | None = None  # (from, the clock's moment)
 
     def _at(self, moment: dt.datetime) -> None:
-        """Set the engine's clock to the simulated moment, to the second."""
-        self.clock.set(moment.replace(microsecond=0))
+        """Set the engine's clock to the simulated moment, to the second (once per moment: the
+        model hands the same object for the same moment, and the engine then keeps the
+        moment's text it made)."""
+        if self._set is None or moment is not self._set[0] or self.clock.now() is not self._set[1]:
+            self.clock.set(moment.replace(microsecond=0))
+            self._set = (moment, self.clock.now())
 
     @property
     def billing(self) -> bool:

@@ -75,13 +75,15 @@ class Simulation:
         days: int,
         out: Path | None = None,
         port: CentralPort | None = None,
+        streams: bool = True,
     ) -> None:
         self.scenario, self.seed, self.days = scenario, seed, days
         self._epoch = dt.datetime.combine(scenario.start_date, dt.time())
+        self._moment: tuple[float, dt.datetime] = (0.0, self._epoch)  # the last one made
         self.env = simpy.Environment()
         self.streams = Streams(seed)
         self.port: CentralPort = port or InProcessCentral()
-        self.recorder = Recorder(out)
+        self.recorder = Recorder(out, keep=streams)  # streams: keep them without `out`
         self.truth = GroundTruth()
         self.tally = Tally(scenario, days)
         self.waiting: dict[str, simpy.Event] = {}  # message id -> its final decision
@@ -98,8 +100,13 @@ class Simulation:
 
     def moment(self, now: float | None = None) -> dt.datetime:
         """The simulated moment (now by default); `Scenario.moment`, without rebuilding the
-        start moment on every call (it is called for every message, answer and staff task)."""
-        return self._epoch + dt.timedelta(days=self.env.now if now is None else now)
+        start moment on every call (it is called for every message, answer and staff task).
+        The same object for the same time, as long as the time does not change: what the
+        output and the engine make from a moment is then made once."""
+        when = self.env.now if now is None else now
+        if when != self._moment[0]:
+            self._moment = (when, self._epoch + dt.timedelta(days=when))
+        return self._moment[1]
 
     def today(self) -> dt.date:
         """The simulated calendar day."""
@@ -185,7 +192,8 @@ class Simulation:
             self.env.process(staff_process(self, kas))
         for sector in self.scenario.sectors:
             self.env.process(sector_process(self, sector))
-        self.env.process(self._days())
+        if self.progress is not None:  # a day's tick only when someone counts the days
+            self.env.process(self._days())
         self.env.run(until=self.days)
         self.recorder.close()
         if self.recorder.folder is not None:  # what a replay of the streams needs (vsb audit)
@@ -213,7 +221,7 @@ class Simulation:
             self.tally.deaths_recorded += len(deaths)
 
     def _days(self) -> Process:
+        assert self.progress is not None
         for day in range(self.days):
             yield self.env.timeout(1 if day else 0.999999)
-            if self.progress is not None:
-                self.progress(1)
+            self.progress(1)

@@ -7,9 +7,10 @@ answer, decision, settlement or payment order exactly as sent, valid against its
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import IO, Any
+
+import orjson
 
 from vsb.clock import BRUSSELS
 
@@ -19,8 +20,13 @@ STREAMS = ("messages", "answers", "decisions", "settlements", "payment-orders", 
 
 
 def dumps(document: object) -> str:
-    """One compact JSON text with sorted keys (the same bytes for the same document)."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """One compact JSON text with sorted keys (the same bytes for the same document).
+
+    orjson, ten times faster than `json` here; for the streams' documents (strings, integers,
+    booleans, no floats: the schemas have no number type) the text is the same as
+    ``json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":"))`` gives (tested).
+    """
+    return orjson.dumps(document, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def stamp(moment: dt.datetime) -> str:
@@ -28,13 +34,23 @@ def stamp(moment: dt.datetime) -> str:
     return moment.replace(microsecond=0, tzinfo=BRUSSELS).isoformat()
 
 
-class Recorder:
-    """Writes the streams of one run to a folder, or keeps them in memory (folder None)."""
+BATCH = 2048  # lines kept per stream before they are written together
 
-    def __init__(self, folder: Path | None) -> None:
+
+class Recorder:
+    """Writes the streams of one run to a folder, or keeps them in memory (folder None).
+
+    Lines are written in batches of `BATCH` per stream (one write each), not one by one.
+    With no folder and `keep` false it keeps nothing (a replication of `vsb plan` needs only
+    its KPIs: no document is turned into text).
+    """
+
+    def __init__(self, folder: Path | None, keep: bool = True) -> None:
         self.folder = folder
+        self.keep = keep or folder is not None
         self.memory: dict[str, list[str]] = {name: [] for name in STREAMS}
         self._files: dict[str, IO[str]] = {}
+        self._pending: dict[str, list[str]] = {name: [] for name in STREAMS}
         self._last: tuple[dt.datetime | None, str] = (None, "")
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -43,21 +59,42 @@ class Recorder:
 
     def write(self, stream: str, moment: dt.datetime, body: dict[str, Any]) -> None:
         """Append one document to a stream."""
+        if not self.keep:
+            return
         if moment != self._last[0]:  # a message and its ground truth share their moment
             self._last = (moment, stamp(moment))
         line = dumps({"at": self._last[1], "body": body})
         if self.folder is None:
             self.memory[stream].append(line)
-        else:
-            self._files[stream].write(line + "\n")
+            return
+        pending = self._pending[stream]
+        pending.append(line)
+        if len(pending) >= BATCH:
+            self._flush(stream)
+
+    def _flush(self, stream: str) -> None:
+        pending = self._pending[stream]
+        if pending:
+            self._files[stream].write("\n".join(pending) + "\n")
+            pending.clear()
 
     def close(self) -> None:
-        """Flush and close the files."""
-        for handle in self._files.values():
+        """Write what is left, flush and close the files."""
+        for stream, handle in self._files.items():
+            self._flush(stream)
             handle.close()
 
     def lines(self, stream: str) -> list[str]:
-        """The lines of a stream (from memory, or read back from the folder)."""
+        """The lines of a stream (from memory, or read back from the folder).
+
+        Raises:
+            ValueError: the recorder keeps no streams.
+        """
+        if not self.keep:
+            raise ValueError("this run kept no streams (simulate(..., streams=False))")
         if self.folder is None:
             return list(self.memory[stream])
+        if not self._files[stream].closed:
+            self._flush(stream)
+            self._files[stream].flush()
         return (self.folder / f"{stream}.jsonl").read_text(encoding="utf-8").splitlines()

@@ -16,6 +16,7 @@ from typing import Any
 
 from simulator.faults import BILLING_FAULTS, INVOICE_FAULTS, SHIPMENT_FAULTS
 from simulator.scenario_reader import Reader, ScenarioError, ScenarioErrors
+from vsb.billing.rules import billing_rules
 from vsb.mbes import Mbe, MbeFileError, load_mbes
 from vsb.membership import CannotAffiliateReason
 from vsb.rulebook import default_rulebook
@@ -344,7 +345,26 @@ def _mbes(head: Reader, section: Reader) -> tuple[Mbe, ...]:
         mbes = tuple(m for m in mbes if m.cot_declaration)
     if not mbes:
         head.fail(ScenarioError("scenario.mbes", "names no MBE that may exchange data"))
+    _tariffs_known(head, mbes)
     return mbes
+
+
+def _tariffs_known(head: Reader, mbes: tuple[Mbe, ...]) -> None:
+    """Every MBE of the run needs its forfait tariffs in the rulebook (REQ-BL-TARIFF): the
+    tariffs are rulebook data per MBE, so an MBE without them could not bill at all. More
+    MBEs than the rulebook knows need a rulebook version with their tariffs (docs/planning.md)."""
+    book = default_rulebook()
+    tariffs = billing_rules(book).tariffs
+    for mbe in mbes:
+        if not tariffs.get(mbe.hco):
+            head.fail(
+                ScenarioError(
+                    "scenario.mbes",
+                    f"MBE {mbe.hco} ({mbe.name}) has no forfait tariff in rulebook {book.id} "
+                    "(REQ-BL-TARIFF: tariffs are rulebook data per MBE; its forfaits could not "
+                    "be billed)",
+                )
+            )
 
 
 def _population(p: Reader) -> Population:

@@ -49,7 +49,7 @@ class Observations:
 
 def run_task(task: Task) -> Observations:
     """Run one replication (in whatever process or thread the executor chose)."""
-    sim = simulate(task.scenario, task.days, task.seed).simulation
+    sim = simulate(task.scenario, task.days, task.seed, streams=False).simulation
     tally = sim.tally
     start = task.scenario.start_date
     waits: dict[str, list[tuple[float, float, bool]]] = {}

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from simulator.scenario import ScenarioError, load_scenario
+from vsb.identifiers import make_hco
+from vsb.rulebook import default_rulebook
 
 SCENARIOS = Path(__file__).resolve().parents[3] / "fixtures" / "scenarios"
 DEFAULT = SCENARIOS / "flanders-2024.toml"
@@ -139,3 +141,23 @@ def test_an_unknown_sector_is_refused_naming_it(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match=r"sectors.ziekenhuizen: is not one of"):
         load_scenario(path)
+
+
+def test_an_mbe_without_tariffs_in_the_rulebook_is_refused_naming_it(tmp_path: Path) -> None:
+    new = make_hco(12345, 930)
+    mbes = tmp_path / "more.mbes.toml"
+    mbes.write_text(
+        (SCENARIOS / "one-mbe.mbes.toml").read_text(encoding="utf-8")
+        + f'\n[[mbe]]\nhco = "{new}"\nname = "A new team"\nnetwork = "N"\nprovince = "P"\n'
+        "population = 100000\ncot_declaration = true\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "more.toml"
+    path.write_text(f'[scenario]\nextends = "{DEFAULT}"\nmbes = "{mbes}"\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario(path)
+    assert str(refused.value) == (
+        f"scenario.mbes: MBE {new} (A new team) has no forfait tariff in rulebook "
+        f"{default_rulebook().id} (REQ-BL-TARIFF: tariffs are rulebook data per MBE; its "
+        "forfaits could not be billed)"
+    )
