@@ -39,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="capacity planning: replications, intervals, sweeps, a target, a report",
         description="Run replications of a scenario (and of each sweep point) with independent "
         "seeded streams and common random numbers across points; compute each KPI's mean and "
-        "t-based 95 %% confidence interval after the warm-up; answer a target; write "
+        "t-based 95 % confidence interval after the warm-up; answer a target; write "
         "report.html (plots), results.json and CSV files to --out. See docs/planning.md.",
     )
     parser.add_argument(
