@@ -14,12 +14,13 @@ $(STAMP): pyproject.toml
 
 # The sample story through the reference application, 60 simulated days and their KPIs, then
 # the conformance suite in both directions against the embedded references (the HTML reports'
-# paths are printed).
+# paths are printed), and a small capacity plan (3 replications of 120 days) with its report.
 run: $(STAMP)
 	$(BIN)/vsb run
 	$(BIN)/vsb simulate --days 60 --out out/simulation-60d
 	$(BIN)/vsb certify central --quiet --report out/certify-central
 	$(BIN)/vsb certify mbe --quiet --report out/certify-mbe
+	$(BIN)/vsb plan --days 120 --replications 3 --out out/plan-120d
 
 # On every core of the machine (pytest-xdist); `$(BIN)/pytest` alone runs the same tests in one process.
 test: $(STAMP)

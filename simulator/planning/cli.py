@@ -16,7 +16,7 @@ from tqdm import tqdm
 from simulator.cli_support import report_errors, writable_folder
 from simulator.planning.executors import make_executor
 from simulator.planning.replications import Plan, run_plan
-from simulator.planning.report import answer_lines, write_report
+from simulator.planning.report import answer_lines, summary_lines, write_report
 from simulator.planning.sweep import Sweep, parse_sweep, points
 from simulator.planning.target import Target, parse_target
 from simulator.scenario import ZORGKASSEN
@@ -182,7 +182,7 @@ def _run(args: argparse.Namespace) -> int:
     }
     document = write_report(result, target, meta, args.out)
     if not args.quiet:
-        for line in answer_lines(document):
+        for line in [*summary_lines(document), *answer_lines(document)]:
             print(line)
         print(f"{result.replications} replications per point, warm-up {result.warmup.days} days")
         print(f"written to {args.out}/ (report.html, results.json, kpis.csv, figures/)")

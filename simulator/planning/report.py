@@ -111,6 +111,23 @@ def answer_lines(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+def summary_lines(document: dict[str, Any]) -> list[str]:
+    """Each point's KPIs as `mean [low, high] unit`, one line per KPI, for the terminal."""
+    lines = []
+    for point in document["points"]:
+        label = ", ".join(f"{k}={v}" for k, v in point["values"].items()) or document["scenario"]
+        lines.append(f"{label} (zorgkas {document['zorgkas']}, 95 % intervals):")
+        for name, value in point["kpis"].items():
+            unit = document["kpiMeanings"][name]["unit"]
+            shown = (
+                f"{value['mean']:.4g} [{value['low']:.4g}, {value['high']:.4g}]"
+                if value["mean"] is not None and value["low"] is not None
+                else "n/a"
+            )
+            lines.append(f"  {name:<32} {shown} {unit}")
+    return lines
+
+
 def _table(document: dict[str, Any]) -> str:
     head = "".join(f"<th>{html.escape(k)}</th>" for k in KPIS)
     rows = []

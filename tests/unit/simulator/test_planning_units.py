@@ -126,3 +126,25 @@ def test_the_payment_share_counts_unpaid_stops_and_leaves_out_the_last_six_weeks
 def test_percentiles_interpolate_between_order_statistics() -> None:
     assert percentile([0.0, 10.0], 0.95) == pytest.approx(9.5)
     assert percentile([], 0.5) == 0.0
+
+
+def test_the_terminal_summary_gives_each_kpi_with_its_interval_and_unit() -> None:
+    from simulator.planning.report import summary_lines
+
+    document = {
+        "scenario": "s",
+        "zorgkas": 180,
+        "kpiMeanings": {"backlog_mean_items": {"unit": "items", "meaning": "m"}},
+        "points": [
+            {
+                "values": {"staff.180.count": 2},
+                "kpis": {"backlog_mean_items": {"mean": 1.5, "low": 1.0, "high": 2.0}},
+            },
+            {"values": {}, "kpis": {"backlog_mean_items": {"mean": None, "low": None}}},
+        ],
+    }
+    lines = summary_lines(document)
+    assert lines[0] == "staff.180.count=2 (zorgkas 180, 95 % intervals):"
+    assert lines[1].split() == ["backlog_mean_items", "1.5", "[1,", "2]", "items"]
+    assert lines[2].startswith("s (zorgkas 180")
+    assert lines[3].split() == ["backlog_mean_items", "n/a", "items"]
