@@ -368,7 +368,8 @@ def _mbes(head: Reader, section: Reader) -> tuple[Mbe, ...]:
 def _tariffs_known(head: Reader, mbes: tuple[Mbe, ...]) -> None:
     """Every MBE of the run needs its forfait tariffs in the rulebook (REQ-BL-TARIFF): the
     tariffs are rulebook data per MBE, so an MBE without them could not bill at all. More
-    MBEs than the rulebook knows need a rulebook version with their tariffs (docs/planning.md)."""
+    MBEs than the rulebook knows come from `[growth]` (an overlay with the tariffs of an MBE
+    it knows) or need a rulebook version with their tariffs (docs/planning.md)."""
     book = default_rulebook()
     tariffs = billing_rules(book).tariffs
     for mbe in mbes:
