@@ -21,6 +21,7 @@ import conformance.audit.cli  # noqa: F401  (registers `vsb audit`)
 from conformance.audit.score import Score, mbe_faults
 from simulator import load_scenario, simulate
 from simulator.planning.replications import Plan, run_plan
+from simulator.planning.report import write_report
 from simulator.planning.sweep import parse_sweep, points
 from vsb.billing.rules import billing_rules
 from vsb.cli import main
@@ -165,3 +166,13 @@ def test_a_plan_sweeps_the_number_of_mbes_on_a_process_pool(tmp_path: Path) -> N
         result = run_plan(plan, pool)
     none, four = (len(result.observations[p][0].shipments) for p in (0, 1))
     assert four > none > 0
+    meta = {"scenario": "small-more-mbes", "source": str(path), "days": 40, "seed": 1}
+    meta |= {"sweeps": {"growth.extra_mbes": [0, 4]}, "executor": "process pool, 2 workers"}
+    document = write_report(result, None, meta, tmp_path / "plan")
+    assert [(p["mbes"], p["rulebook"]) for p in document["points"]] == [
+        (1, "vsb-mbe-2024.1"),
+        (5, "vsb-mbe-2024.1+scenario:small-more-mbes"),
+    ]
+    assert (
+        "vsb-mbe-2024.1+scenario:small-more-mbes" in (tmp_path / "plan" / "report.html").read_text()
+    )
