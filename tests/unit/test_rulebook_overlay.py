@@ -5,6 +5,7 @@ read by the engine only when given (the default stays the packaged rulebook)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from tests.billing_support import FULL, MBE, REDUCED, START, errors_of, statuses
 from vsb.billing.money import amount
 from vsb.billing.rules import billing_rules
+from vsb.cli import main
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
 from vsb.identifiers import make_hco
@@ -204,3 +206,30 @@ def test_the_engine_with_an_overlay_accepts_the_new_mbes_tariff_and_no_other() -
     right = app.handle(_shipment(patient, "2500.00"))
     assert statuses(right) == ["accepted"] and errors_of(right) == []
     assert right["amounts"]["accepted"] == "2500.00"
+
+
+def test_vsb_rules_shows_the_rulebook_extended_by_an_overlay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "overlay.toml"
+    path.write_text(_overlay().text(), encoding="utf-8")
+    assert main(["rules", "--format", "json", "--rulebook-overlay", str(path)]) == 0
+    book = json.loads(capsys.readouterr().out)["rulebook"]
+    assert book["id"] == "vsb-mbe-2024.1+scenario:more-mbes"
+    assert "more-mbes" in book["description"]
+    assert {"mbe": NEW, "from": "2024-01-01", "to": None, "full": "2500.00"}.items() <= next(
+        t for t in book["billing"]["tariffs"] if t["mbe"] == NEW
+    ).items()
+    assert main(["rules"]) == 0
+    assert f"  {NEW}  " not in capsys.readouterr().out  # without it: the packaged rulebook
+
+
+def test_vsb_rules_with_a_broken_overlay_exits_2_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "overlay.toml"
+    path.write_text(_overlay().text().replace('"1250.00"', '"-1.00"'), encoding="utf-8")
+    assert main(["rules", "--rulebook-overlay", str(path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith(f"vsb rules: error: {path}: billing.tariffs[0].reduced: must be an")
+    assert "\n" not in error
