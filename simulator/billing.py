@@ -47,7 +47,7 @@ class Item:
 
 def billing_process(sim: Simulation, hco: str) -> Process:
     """Each month on the MBE's billing day: check statuses, send one shipment per zorgkas."""
-    rules = billing_rules(default_rulebook())
+    rules = billing_rules(sim.rulebook)
     first_month = str(default_rulebook().value("first_billing_month"))
     day = int(span(sim.streams(f"{hco}/billing"), sim.scenario.software.billing_day))
     start = sim.scenario.start_date

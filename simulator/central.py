@@ -16,6 +16,7 @@ from vsb.engine import CentralApplication
 from vsb.mbes import Mbe
 from vsb.membership import RegistrySnapshot
 from vsb.review import ReviewItem
+from vsb.rulebook import RulebookOverlay
 
 __all__ = ["CentralPort", "InProcessCentral"]
 
@@ -94,9 +95,12 @@ class CentralPort(Protocol):
 class InProcessCentral:
     """The reference application in this process, driven by a FixedClock at simulated time."""
 
-    def __init__(self, app: CentralApplication | None = None) -> None:
+    def __init__(
+        self, app: CentralApplication | None = None, overlay: RulebookOverlay | None = None
+    ) -> None:
+        """`overlay` extends the rulebook of the application made here (not of `app`)."""
         self.clock = FixedClock(dt.datetime(2024, 1, 1))
-        self.app = app or CentralApplication(clock=self.clock)
+        self.app = app or CentralApplication(clock=self.clock, rulebook_overlay=overlay)
         self.app.clock = self.clock
         # The billing API lands in the engine after requests and changes: call it untyped.
         self._billing: Any = self.app

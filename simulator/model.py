@@ -18,7 +18,7 @@ from simulator.output import Recorder
 from simulator.plans import Episode, Plans, make_plans
 from simulator.population import registry_snapshot
 from simulator.random_streams import Streams
-from simulator.registry_files import write_mbes, write_registry
+from simulator.registry_files import OVERLAY_FILE, write_mbes, write_overlay, write_registry
 from simulator.scenario import Scenario
 
 __all__ = ["Billable", "Simulation"]
@@ -82,7 +82,8 @@ class Simulation:
         self._moment: tuple[float, dt.datetime] = (0.0, self._epoch)  # the last one made
         self.env = simpy.Environment()
         self.streams = Streams(seed)
-        self.port: CentralPort = port or InProcessCentral()
+        self.port: CentralPort = port or InProcessCentral(overlay=scenario.rulebook_overlay)
+        self.rulebook = scenario.rulebook()  # its tariffs are the ones MBE software bills
         self.recorder = Recorder(out, keep=streams)  # streams: keep them without `out`
         self.truth = GroundTruth()
         self.tally = Tally(scenario, days)
@@ -201,6 +202,8 @@ class Simulation:
             start = dt.date(self.scenario.start_date.year, 1, 1)
             write_registry(registry, self.deaths_delivered, folder / "registry", start)
             write_mbes(self.scenario.mbes, folder / "mbes.toml")
+            if self.scenario.rulebook_overlay is not None:
+                write_overlay(self.scenario.rulebook_overlay, folder / OVERLAY_FILE)
 
     def _deaths(self) -> Process:
         """The national register's daily deaths flow: at 06:00 the day after, each death of

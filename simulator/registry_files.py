@@ -16,8 +16,9 @@ from pathlib import Path
 
 from vsb.mbes import Mbe
 from vsb.membership import HEADERS, NATIONAL_REGISTER, RegistrySnapshot
+from vsb.rulebook import OVERLAY_FILE, RulebookOverlay
 
-__all__ = ["A415_COUNTRY", "write_mbes", "write_registry"]
+__all__ = ["A415_COUNTRY", "OVERLAY_FILE", "write_mbes", "write_overlay", "write_registry"]
 
 # The model knows that a person is insured abroad (A415), not where: the user-assigned
 # ISO 3166 code stands for "a country the simulator does not name".
@@ -128,3 +129,9 @@ def write_mbes(mbes: Iterable[Mbe], path: Path) -> None:
     ]
     header = "# The MBEs the central application recognised during the run (vsb simulate).\n"
     path.write_text(header + "\n\n".join(tables) + "\n", encoding="utf-8")
+
+
+def write_overlay(overlay: RulebookOverlay, path: Path) -> None:
+    """Write the run's rulebook overlay (the tariffs of its `[growth]` MBEs), which a replay
+    of the streams needs to bill them as the run did (`vsb audit`)."""
+    path.write_text(overlay.text(), encoding="utf-8")

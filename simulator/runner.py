@@ -84,6 +84,7 @@ def simulate(
                     "source": Path(scenario.source).name,
                     "seed": seed,
                     "days": days,
+                    "rulebook": scenario.rulebook().id,
                 }
             )
             + "\n",

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from simulator.faults import BILLING_FAULTS, INVOICE_FAULTS, SHIPMENT_FAULTS
+from simulator.growth import read_growth
 from simulator.scenario_reader import Reader, ScenarioError, ScenarioErrors
 from vsb.billing.rules import billing_rules
 from vsb.mbes import Mbe, MbeFileError, load_mbes
 from vsb.membership import CannotAffiliateReason
-from vsb.rulebook import default_rulebook
+from vsb.rulebook import Rulebook, RulebookOverlay, default_rulebook
 
 __all__ = [
     "AgeBand",
@@ -208,6 +209,14 @@ class Scenario:
     central: Central
     sectors: tuple[Sector, ...]
     targets: Targets
+    rulebook_overlay: RulebookOverlay | None = None
+    """The tariffs of the `[growth]` MBEs (None without them): the central application of
+    the run and of its replay (`vsb audit`) read the rulebook extended by it."""
+
+    def rulebook(self) -> Rulebook:
+        """The newest rulebook as the run's central application reads it (with the overlay)."""
+        book = default_rulebook()
+        return book if self.rulebook_overlay is None else self.rulebook_overlay.extend(book)
 
     def day(self, now: float) -> dt.date:
         """The calendar day of simulated time `now` (days since the start date)."""
@@ -302,12 +311,18 @@ def _scenario(root: Reader, source: str) -> Scenario:
     head = root.sub("scenario")
     mbes_section = root.sub("mbes")
     arrivals = mbes_section.sub("arrivals")
+    name = head.text("name")
+    mbes = _mbes(head, mbes_section)
+    extra: tuple[Mbe, ...] = ()
+    overlay: RulebookOverlay | None = None
+    if root.has("growth"):  # optional: a scenario without it has the MBEs of its file
+        extra, overlay = read_growth(root.sub("growth"), mbes, name)
     scenario = Scenario(
-        name=head.text("name"),
+        name=name,
         description=head.text("description"),
         source=source,
         start_date=head.date("start_date"),
-        mbes=_mbes(head, mbes_section),
+        mbes=mbes + extra,
         growth=head.number("growth", 0.0, strict=True),
         arrivals_per_year=arrivals.number("per_year", 0.0, strict=True),
         seasonality=arrivals.numbers("seasonality", 12, 0.0, strict=True),
@@ -320,6 +335,7 @@ def _scenario(root: Reader, source: str) -> Scenario:
         central=_central(root.sub("central")),
         sectors=_sectors(root.sub("sectors")),
         targets=_targets(root.sub("targets")),
+        rulebook_overlay=overlay,
     )
     for reader in (head, arrivals, mbes_section):
         reader.done()
@@ -352,7 +368,8 @@ def _mbes(head: Reader, section: Reader) -> tuple[Mbe, ...]:
 def _tariffs_known(head: Reader, mbes: tuple[Mbe, ...]) -> None:
     """Every MBE of the run needs its forfait tariffs in the rulebook (REQ-BL-TARIFF): the
     tariffs are rulebook data per MBE, so an MBE without them could not bill at all. More
-    MBEs than the rulebook knows need a rulebook version with their tariffs (docs/planning.md)."""
+    MBEs than the rulebook knows come from `[growth]` (an overlay with the tariffs of an MBE
+    it knows) or need a rulebook version with their tariffs (docs/planning.md)."""
     book = default_rulebook()
     tariffs = billing_rules(book).tariffs
     for mbe in mbes:

@@ -19,7 +19,7 @@ from typing import NoReturn
 from vsb.billing.rules import billing_rules, tariff_document, tariff_lines
 from vsb.catalogue import CatalogueError, load_catalogue
 from vsb.resources import ResourceError, fixtures
-from vsb.rulebook import RulebookError, default_rulebook
+from vsb.rulebook import RulebookError, default_rulebook, load_overlay
 
 # Errors a user can cause with a bad file or flag: reported in one line, never a traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -87,6 +87,13 @@ def _parser() -> argparse.ArgumentParser:
         help="text for people (default), json for machines",
     )
     rules.add_argument("--area", help="only requirements of this area (e.g. request, billing)")
+    rules.add_argument(
+        "--rulebook-overlay",
+        type=Path,
+        metavar="FILE",
+        help="show the rulebook extended by this overlay: tariffs of MBEs it does not know "
+        "(rulebook-overlay.toml of a vsb simulate run with [growth] MBEs)",
+    )
     run = sub.add_parser(
         "run",
         help="run the reference application over the sample story",
@@ -174,6 +181,8 @@ _EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]]
 def _rules(args: argparse.Namespace) -> int:
     catalogue = load_catalogue()
     rulebook = default_rulebook()
+    if args.rulebook_overlay is not None:  # RulebookError naming the file and key: exit 2
+        rulebook = load_overlay(args.rulebook_overlay).extend(rulebook)
     requirements = [r for r in catalogue.requirements if args.area in (None, r.area)]
     notes = _rule_notes()
     if args.area is not None and not requirements:
@@ -183,6 +192,7 @@ def _rules(args: argparse.Namespace) -> int:
         document = {
             "rulebook": {
                 "id": rulebook.id,
+                "description": rulebook.description,
                 "effective_from": rulebook.effective_from.isoformat(),
                 "parameters": {
                     name: {"value": _plain(p.value), "requirement": p.requirement, "text": p.text}
@@ -208,6 +218,8 @@ def _rules(args: argparse.Namespace) -> int:
         for note in notes.get(r.id, []):
             print(f"    coverage: {note}")
     print(f"\nRulebook {rulebook.id}, effective {rulebook.effective_from}:")
+    if args.rulebook_overlay is not None:
+        print(f"  {rulebook.description}")
     for name, p in rulebook.parameters.items():
         print(f"  {name} = {_plain(p.value)}  ({p.requirement}) {p.text}")
     print("\n" + "\n".join(tariff_lines(billing_rules(rulebook))))

@@ -34,7 +34,7 @@ from vsb.mbes import load_mbes
 from vsb.membership import load_registry
 from vsb.requests import process_request
 from vsb.review import ReviewItem, decide, final_decisions, open_review, review_queue
-from vsb.rulebook import Rulebook, rulebook_for
+from vsb.rulebook import Rulebook, RulebookOverlay, rulebook_for
 from vsb.schemas import load_schemas
 from vsb.store import Store
 
@@ -67,12 +67,17 @@ class CentralApplication:
         store: Store | None = None,
         clock: Clock | None = None,
         cancel_guards: Sequence[CancelGuard] = (),
+        rulebook_overlay: RulebookOverlay | None = None,
     ) -> None:
+        """`rulebook_overlay` extends every rulebook version with tariffs of MBEs it does not
+        know (`vsb.rulebook.RulebookOverlay`); without one the packaged rulebooks apply."""
         self.store = store or Store()
         self.clock = clock or SystemClock()
         self.cancel_guards = [billing.cancel_guard, *cancel_guards]
         self.schemas = load_schemas()
         self._rulebook: tuple[dt.date, Rulebook] | None = None  # the day's, looked up once
+        self.rulebook_overlay = rulebook_overlay
+        self._extended: dict[str, Rulebook] = {}  # base id -> with the overlay: made once
         self._now: tuple[dt.datetime, str] | None = None
         self.shared = False
         """Whether other threads must run while a message is checked (the service sets it):
@@ -85,9 +90,10 @@ class CentralApplication:
         fixtures: Path,
         clock: Clock,
         store: Store | None = None,
+        rulebook_overlay: RulebookOverlay | None = None,
     ) -> CentralApplication:
         """An application whose registry and MBEs come from a fixtures folder."""
-        app = cls(store, clock)
+        app = cls(store, clock, rulebook_overlay=rulebook_overlay)
         app.store.load_registry(load_registry(fixtures / "registry"))
         app.store.load_mbes(load_mbes(fixtures / "mbes.toml"))
         return app
@@ -106,8 +112,16 @@ class CentralApplication:
         """The rulebook in force today."""
         today = self.clock.now().date()
         if self._rulebook is None or self._rulebook[0] != today:
-            self._rulebook = (today, rulebook_for(today))
+            self._rulebook = (today, self._with_overlay(rulebook_for(today)))
         return self._rulebook[1]
+
+    def _with_overlay(self, book: Rulebook) -> Rulebook:
+        """`book`, extended by the overlay if there is one (the same object every day)."""
+        if self.rulebook_overlay is None:
+            return book
+        if book.id not in self._extended:
+            self._extended[book.id] = self.rulebook_overlay.extend(book)
+        return self._extended[book.id]
 
     def handle(
         self,

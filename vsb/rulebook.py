@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from vsb.catalogue import load_catalogue
+from vsb.identifiers import InvalidIdentifier, validate_hco
 
 CODELISTS = (
     "stop_reason",
@@ -163,3 +166,190 @@ def rulebook_for(day: dt.date) -> Rulebook:
 def default_rulebook() -> Rulebook:
     """The newest rulebook shipped."""
     return load_rulebooks()[-1]
+
+
+# ---- overlays: tariffs of MBEs the versioned rulebooks do not know (docs/planning.md) --------
+
+_AMOUNT = re.compile(r"^[0-9]{1,9}\.[0-9]{2}$")
+_OVERLAY_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
+TARIFF_KEYS = ("mbe", "from", "full", "reduced")
+OVERLAY_FILE = "rulebook-overlay.toml"  # its name beside a run's streams (vsb simulate, vsb audit)
+
+
+def check_tariff(entry: object, key: str, source: str, hco_first_digits: Sequence[str]) -> None:
+    """Check one ``[[billing.tariffs]]`` entry of a rulebook or an overlay (REQ-BL-TARIFF):
+    exactly the keys mbe (a valid HCO number), from (a date), full and reduced (amounts > 0
+    with two decimals, "2900.00").
+
+    Raises:
+        RulebookError: naming the entry's key (``billing.tariffs[3].full``) and the rule.
+    """
+    if not isinstance(entry, dict) or set(entry) != set(TARIFF_KEYS):
+        raise _fail(source, key, f"needs exactly the keys {', '.join(TARIFF_KEYS)}")
+    try:
+        validate_hco(str(entry["mbe"]), hco_first_digits)
+    except InvalidIdentifier as exc:
+        raise _fail(source, f"{key}.mbe", f"not a valid HCO number: {exc}") from None
+    day = entry["from"]
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise _fail(source, f"{key}.from", f"must be a date YYYY-MM-DD (unquoted), got {day!r}")
+    for name in ("full", "reduced"):
+        value = entry[name]
+        if not isinstance(value, str) or not _AMOUNT.match(value) or not float(value) > 0:
+            raise _fail(
+                source,
+                f"{key}.{name}",
+                f'must be an amount > 0 with two decimals ("2900.00"), got {value!r}',
+            )
+
+
+@dataclass(frozen=True)
+class RulebookOverlay:
+    """Data that extends every rulebook version: the dated tariffs of MBEs the versioned
+    rulebooks do not know (a scenario's new MBEs). Only data grows: an overlay holds no
+    parameter, code list or rule, and never changes a tariff the rulebook has.
+
+    The extended rulebook's id says so: ``vsb-mbe-2024.1+scenario:<name>``.
+    """
+
+    name: str
+    description: str
+    tariffs: tuple[tuple[str, dt.date, str, str], ...]  # (mbe, from, full, reduced)
+    source: str = "<overlay>"
+
+    def extend(self, book: Rulebook) -> Rulebook:
+        """`book` with this overlay's tariffs added to its ``[billing]`` section."""
+        billing = dict(book.extra.get("billing", {}))
+        added = [
+            {"mbe": mbe, "from": start, "full": full, "reduced": reduced}
+            for mbe, start, full, reduced in self.tariffs
+        ]
+        billing["tariffs"] = [*billing.get("tariffs", []), *added]
+        extra = dict(book.extra, billing=billing, overlay=self.document())
+        mbes = len({t[0] for t in self.tariffs})
+        return Rulebook(
+            id=f"{book.id}+scenario:{self.name}",
+            effective_from=book.effective_from,
+            description=f"{book.description} Extended by the overlay {self.name!r} "
+            f"({self.source}): the tariffs of {mbes} more MBEs.",
+            parameters=book.parameters,
+            codelists=book.codelists,
+            zorgkassen=book.zorgkassen,
+            extra=MappingProxyType(extra),
+        )
+
+    def document(self) -> dict[str, Any]:
+        """The overlay as a TOML-shaped document (what `overlay_text` writes)."""
+        return {
+            "overlay": {"name": self.name, "description": self.description},
+            "billing": {
+                "tariffs": [
+                    {"mbe": mbe, "from": start, "full": full, "reduced": reduced}
+                    for mbe, start, full, reduced in self.tariffs
+                ]
+            },
+        }
+
+    def text(self) -> str:
+        """The overlay as a file `load_overlay` reads back to an equal overlay."""
+        lines = [
+            "# A rulebook overlay: tariffs of MBEs the versioned rulebook does not know "
+            "(docs/planning.md).",
+            "[overlay]",
+            f"name = {_quoted(self.name)}",
+            f"description = {_quoted(self.description)}",
+        ]
+        for mbe, start, full, reduced in self.tariffs:
+            lines += [
+                "",
+                "[[billing.tariffs]]",
+                f"mbe = {_quoted(mbe)}",
+                f"from = {start.isoformat()}",
+                f"full = {_quoted(full)}",
+                f"reduced = {_quoted(reduced)}",
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def _quoted(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def make_overlay(
+    name: str, description: str, entries: Sequence[Mapping[str, Any]], source: str = "<overlay>"
+) -> RulebookOverlay:
+    """An overlay of `entries` (``[[billing.tariffs]]`` tables), validated as a rulebook's
+    tariffs are, and against every packaged rulebook: an MBE it gives tariffs to must have none
+    there (an overlay adds MBEs, it never changes what a version says).
+
+    Raises:
+        RulebookError: naming the source, the key and the rule.
+    """
+    if not isinstance(name, str) or not _OVERLAY_NAME.match(name):
+        raise _fail(source, "overlay.name", "must be 1 to 64 of a-z, 0-9, '.', '-'")
+    if not isinstance(entries, list | tuple) or not entries:
+        raise _fail(source, "billing.tariffs", "must be a non-empty array of tables")
+    books = load_rulebooks()
+    digits = tuple(books[-1].value("hco_first_digits"))
+    known = {
+        str(t.get("mbe")) for b in books for t in b.extra.get("billing", {}).get("tariffs", [])
+    }
+    tariffs: list[tuple[str, dt.date, str, str]] = []
+    for index, entry in enumerate(entries):
+        key = f"billing.tariffs[{index}]"
+        check_tariff(entry, key, source, digits)
+        mbe = str(entry["mbe"])
+        if mbe in known:
+            raise _fail(
+                source,
+                f"{key}.mbe",
+                f"MBE {mbe} has tariffs in the rulebook already; an "
+                "overlay only adds MBEs the rulebook does not know",
+            )
+        if any(t[0] == mbe and t[1] == entry["from"] for t in tariffs):
+            raise _fail(
+                source, f"{key}.from", f"MBE {mbe} has a tariff from {entry['from']} already"
+            )
+        tariffs.append((mbe, entry["from"], entry["full"], entry["reduced"]))
+    return RulebookOverlay(name, str(description), tuple(tariffs), source)
+
+
+def parse_overlay(text: str, source: str = "<overlay>") -> RulebookOverlay:
+    """Parse and validate an overlay file: ``[overlay]`` name and description, and
+    ``[[billing.tariffs]]`` entries as in a rulebook; nothing else.
+
+    Raises:
+        RulebookError: naming the source, the key and the rule.
+    """
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(source, "<file>", f"not valid TOML: {exc}") from None
+    for key in raw:
+        if key not in ("overlay", "billing"):
+            raise _fail(
+                source,
+                key,
+                "is not a key of an overlay (only [overlay] and "
+                "[[billing.tariffs]]: rules and parameters stay in the versioned rulebook)",
+            )
+    head, billing = raw.get("overlay"), raw.get("billing")
+    if not isinstance(head, dict) or set(head) - {"name", "description"} or "name" not in head:
+        raise _fail(source, "overlay", "needs name (and may have description), nothing else")
+    if not isinstance(billing, dict) or set(billing) != {"tariffs"}:
+        raise _fail(source, "billing", "needs [[billing.tariffs]] entries, nothing else")
+    return make_overlay(head["name"], str(head.get("description", "")), billing["tariffs"], source)
+
+
+def load_overlay(path: Path) -> RulebookOverlay:
+    """Read an overlay file (`parse_overlay`).
+
+    Raises:
+        RulebookError: the file cannot be read or breaks a rule; the message names the file.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(str(path), "<file>", f"cannot be read: {exc}") from None
+    return parse_overlay(text, str(path))

@@ -15,9 +15,10 @@ from vsb.cli import _EXTENSIONS, command
 EPILOG = """exit status: 0 no violation by MBE software; 1 at least one violation; 2 the input
 cannot be read (the error names the file, line and field).
 
-With registry/ and mbes.toml beside the first FILE (as `vsb simulate --out DIR` writes them),
-or --registry and --mbes, the messages are replayed through the reference application and the
-recorded answers are compared with its answers; otherwise the recorded answers are the verdicts.
+With registry/ and mbes.toml beside the first FILE (as `vsb simulate --out DIR` writes them,
+with rulebook-overlay.toml when the run had [growth] MBEs), or --registry and --mbes, the
+messages are replayed through the reference application and the recorded answers are compared
+with its answers; otherwise the recorded answers are the verdicts.
 
 examples:
   vsb audit out/sim/messages.jsonl
@@ -57,6 +58,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     parser.add_argument("--mbes", type=_file, help="MBE file to replay with (vsb.mbes format)")
     parser.add_argument(
+        "--rulebook-overlay",
+        type=_file,
+        metavar="FILE",
+        help="rulebook overlay to replay with: tariffs of MBEs the rulebook does not know "
+        "(default: rulebook-overlay.toml beside the first FILE, as vsb simulate writes it)",
+    )
+    parser.add_argument(
         "--recorded",
         action="store_true",
         help="judge by the recorded answers: do not replay",
@@ -81,17 +89,22 @@ def audit_command(args: argparse.Namespace) -> int:
     from conformance.audit.render import as_json, as_text
     from conformance.audit.run import AuditOptions, audit
 
-    if args.recorded and (args.registry or args.mbes):
+    if args.recorded and (args.registry or args.mbes or args.rulebook_overlay):
         print(
-            "vsb audit: error: --recorded does not replay: drop --registry/--mbes", file=sys.stderr
+            "vsb audit: error: --recorded does not replay: drop --registry/--mbes"
+            "/--rulebook-overlay",
+            file=sys.stderr,
         )
         return 2
     if (args.registry is None) != (args.mbes is None):
         print("vsb audit: error: a replay needs both --registry and --mbes", file=sys.stderr)
         return 2
     try:
-        report = audit(AuditOptions(args.files, args.registry, args.mbes, args.recorded))
-    except ValueError as exc:  # TrafficError, RegistryFileError, MbeFileError: one line
+        options = AuditOptions(
+            args.files, args.registry, args.mbes, args.recorded, args.rulebook_overlay
+        )
+        report = audit(options)
+    except ValueError as exc:  # TrafficError, RegistryFileError, MbeFileError, RulebookError
         print(f"vsb audit: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:  # e.g. registry/ beside the input but no mbes.toml

@@ -31,6 +31,7 @@ from vsb.engine import CentralApplication
 from vsb.mbes import load_mbes
 from vsb.membership import ZORGKASSEN, RegistrySnapshot, load_registry
 from vsb.review import ReviewItem, StaffActionError
+from vsb.rulebook import RulebookOverlay
 
 __all__ = ["Replayed", "replay"]
 
@@ -51,14 +52,14 @@ Event = tuple[dt.datetime, int, int, Callable[[], None]]
 
 
 class _Replay:
-    def __init__(self, registry: Path, mbes: Path) -> None:
+    def __init__(self, registry: Path, mbes: Path, overlay: RulebookOverlay | None) -> None:
         snapshot = load_registry(registry)
         self.deaths = sorted(
             (p.death_date, p.insz) for p in snapshot.persons if p.death_date is not None
         )
         alive = tuple(replace(p, death_date=None) for p in snapshot.persons)
         self.clock = FixedClock(dt.datetime(2024, 1, 1))
-        self.app = CentralApplication(clock=self.clock)
+        self.app = CentralApplication(clock=self.clock, rulebook_overlay=overlay)
         self.app.store.load_registry(RegistrySnapshot(alive, snapshot.affiliations))
         self.app.store.load_mbes(load_mbes(mbes))
         self.references: dict[str, str] = {}  # recorded VSB reference -> the reference's
@@ -204,13 +205,16 @@ def _line_decision(line: dict[str, Any]) -> tuple[Outcome, str]:
     return "refused", "refused as recorded"
 
 
-def replay(traffic: Traffic, registry: Path, mbes: Path) -> Replayed:
-    """Replay the traffic through a fresh reference application with this registry and MBEs.
+def replay(
+    traffic: Traffic, registry: Path, mbes: Path, overlay: RulebookOverlay | None = None
+) -> Replayed:
+    """Replay the traffic through a fresh reference application with this registry and MBEs,
+    its rulebook extended by `overlay` (the tariffs of MBEs it does not know) if given.
 
     Raises:
         RegistryFileError, MbeFileError: the registry or the MBE file cannot be loaded.
     """
-    run = _Replay(registry, mbes)
+    run = _Replay(registry, mbes, overlay)
     for _, _, _, action in run.events(traffic):
         action()
     result = Replayed(disagreements=run.disagreements)

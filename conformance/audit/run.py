@@ -14,6 +14,7 @@ from conformance.audit.replay import replay
 from conformance.audit.traffic import TrafficError, input_files, read_traffic
 from conformance.audit.verdicts import Violation, violations
 from vsb.catalogue import load_catalogue
+from vsb.rulebook import OVERLAY_FILE, load_overlay
 
 __all__ = ["AuditOptions", "AuditReport", "audit"]
 
@@ -27,6 +28,15 @@ class AuditOptions:
     registry: Path | None = None
     mbes: Path | None = None
     recorded: bool = False  # judge by the recorded answers, do not replay
+    overlay: Path | None = None  # a rulebook overlay to replay with (beside the first file)
+
+    def overlay_file(self) -> Path | None:
+        """The rulebook overlay of a replay: `overlay`, or the one `vsb simulate --out` wrote
+        beside the first file (a run with `[growth]` MBEs), or None."""
+        if self.overlay is not None:
+            return self.overlay
+        beside = self.files[0].parent / OVERLAY_FILE
+        return beside if beside.is_file() else None
 
     def replay_inputs(self) -> tuple[Path, Path] | None:
         """The registry folder and the MBE file to replay with, or None."""
@@ -95,15 +105,19 @@ def audit(options: AuditOptions) -> AuditReport:
     Raises:
         TrafficError: a file or line cannot be read, or there is nothing to judge by.
         RegistryFileError, MbeFileError: the registry or MBE file of a replay is broken.
+        RulebookError: the rulebook overlay of a replay is broken.
     """
     traffic = pair(read_traffic(list(options.files)))
     inputs = options.replay_inputs()
     if inputs is not None:
-        replayed = replay(traffic, *inputs)
+        path = options.overlay_file()
+        overlay = load_overlay(path) if path is not None else None
+        replayed = replay(traffic, *inputs, overlay)
         judged, disagreements = replayed.judged, replayed.disagreements
+        extended = "" if overlay is None else f", rulebook overlay {path} ({overlay.name})"
         verdicts = (
             f"replayed through the reference application (registry {inputs[0]}, "
-            f"MBEs {inputs[1]}); recorded answers compared"
+            f"MBEs {inputs[1]}{extended}); recorded answers compared"
         )
     elif traffic.central_documents == 0 and traffic.exchanges:
         raise TrafficError(

@@ -41,6 +41,8 @@ def _document(result: PlanResult, target: Target | None, meta: dict[str, Any]) -
         entry: dict[str, Any] = {
             "index": point.index,
             "values": point.values,
+            "mbes": len(point.scenario.mbes),
+            "rulebook": point.scenario.rulebook().id,  # extended with `[growth]` MBEs' tariffs
             "kpis": {
                 k: {
                     "mean": _number(i.mean),
@@ -174,7 +176,8 @@ table{{border-collapse:collapse;font-size:12px}}td,th{{border:1px solid #ccc;pad
 <p>{document["days"]} simulated days per replication, {document["replicationsPerPoint"]}
 replications per point (seed {document["seed"]}; common random numbers across points),
 warm-up {document["warmup"]["days"]} days ({document["warmup"]["method"]}), KPIs for zorgkas
-{document["zorgkas"]}; precision: {asked}. Target: {html.escape(document["target"] or "none")}.</p>
+{document["zorgkas"]}; precision: {asked}. Target: {html.escape(document["target"] or "none")}.
+Rulebook: {html.escape(", ".join(sorted({p["rulebook"] for p in document["points"]})))}.</p>
 {answer}{_unsettled(document)}
 <h2>KPIs per sweep point (mean ± 95 % half-width)</h2>{_table(document)}
 <ul>{meanings}</ul>

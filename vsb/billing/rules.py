@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vsb.billing.money import amount, cents
-from vsb.rulebook import Rulebook, RulebookError
+from vsb.rulebook import Rulebook, RulebookError, check_tariff
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,16 @@ class BillingRules:
         return tariff.full if self.codes[code] == "full" else tariff.reduced
 
 
-def _tariff(entry: dict[str, Any], index: int) -> Tariff:
-    try:
-        return Tariff(
-            str(entry["mbe"]), entry["from"], cents(entry["full"]), cents(entry["reduced"])
-        )
-    except (KeyError, ArithmeticError, TypeError) as exc:
-        raise RulebookError(
-            f"billing.tariffs[{index}]: needs mbe, from (date), full and "
-            f"reduced (amount strings): {exc}"
-        ) from None
+def _tariff(entry: dict[str, Any], index: int, rulebook: Rulebook) -> Tariff:
+    """One tariff entry, checked as an overlay's are (`vsb.rulebook.check_tariff`)."""
+    digits = tuple(rulebook.value("hco_first_digits"))
+    check_tariff(entry, f"billing.tariffs[{index}]", rulebook.id, digits)
+    return Tariff(str(entry["mbe"]), entry["from"], cents(entry["full"]), cents(entry["reduced"]))
 
 
-_CACHE: dict[str, BillingRules] = {}
+# One entry per rulebook id; the object is kept and compared, since two overlays of one name
+# (a sweep over a scenario's extra MBEs) make different rulebooks with the same id.
+_CACHE: dict[str, tuple[Rulebook, BillingRules]] = {}
 
 
 def billing_rules(rulebook: Rulebook) -> BillingRules:
@@ -65,9 +62,10 @@ def billing_rules(rulebook: Rulebook) -> BillingRules:
     Raises:
         RulebookError: the billing section is missing or malformed.
     """
-    if rulebook.id not in _CACHE:
-        _CACHE[rulebook.id] = _parse(rulebook)
-    return _CACHE[rulebook.id]
+    cached = _CACHE.get(rulebook.id)
+    if cached is None or cached[0] is not rulebook:
+        cached = _CACHE[rulebook.id] = (rulebook, _parse(rulebook))
+    return cached[1]
 
 
 def _parse(rulebook: Rulebook) -> BillingRules:
@@ -81,7 +79,7 @@ def _parse(rulebook: Rulebook) -> BillingRules:
         )
     tariffs: dict[str, list[Tariff]] = {}
     for index, entry in enumerate(section["tariffs"]):
-        tariff = _tariff(entry, index)
+        tariff = _tariff(entry, index, rulebook)
         tariffs.setdefault(tariff.mbe, []).append(tariff)
     reasons = {
         name: (entry["requirement"], entry["reason"])
