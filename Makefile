@@ -22,9 +22,10 @@ run: $(STAMP)
 	$(BIN)/vsb certify mbe --quiet --report out/certify-mbe
 	$(BIN)/vsb plan --days 120 --replications 3 --out out/plan-120d
 
-# On every core of the machine (pytest-xdist); `$(BIN)/pytest` alone runs the same tests in one process.
+# On every core of the machine (pytest-xdist; work stealing, so that no core idles while the other
+# still holds a queue of slow conformance runs); `$(BIN)/pytest` alone runs the same tests in one process.
 test: $(STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check vsb simulator conformance tests benchmarks
