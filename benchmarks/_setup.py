@@ -11,6 +11,7 @@ from typing import Any
 
 import simpy
 
+import vsb.mbe_messages as build
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
 from vsb.mbes import load_mbes
@@ -84,34 +85,9 @@ def request(insz: str, message_id: str) -> dict[str, Any]:
 def forfait_shipment(patients: list[tuple[str, str]]) -> dict[str, Any]:
     """A shipment to zorgkas 180 with one full-forfait invoice per (INSZ, reference)."""
     invoices = [
-        {
-            "invoiceNumber": f"F-{i}",
-            "type": "original",
-            "insz": insz,
-            "vsbReference": reference,
-            "lines": [
-                {
-                    "lineNumber": 1,
-                    "code": "773172",
-                    "prestationDate": START.isoformat(),
-                    "amount": "2900.00",
-                    "personalShare": "0.00",
-                }
-            ],
-        }
+        build.original_invoice(f"F-{i}", insz, reference, "773172", START, "2900.00")
         for i, (insz, reference) in enumerate(patients)
     ]
-    return {
-        "kind": "shipment",
-        "messageId": f"s-{len(patients)}",
-        "mbe": MBE,
-        "zorgkas": 180,
-        "shipmentNumber": "001/202403",
-        "sendDate": "2024-03-10",
-        "totals": {
-            "invoices": len(invoices),
-            "lines": len(invoices),
-            "amount": f"{2900 * len(invoices)}.00",
-        },
-        "invoices": invoices,
-    }
+    return build.shipment(
+        f"s-{len(patients)}", MBE, 180, "001/202403", dt.date(2024, 3, 10), invoices
+    )

@@ -7,6 +7,7 @@ another MBE's status query is answered meanwhile.
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
@@ -17,6 +18,7 @@ import httpx
 import pytest
 
 import vsb.billing.shipments
+import vsb.mbe_messages as build
 from tests.integration.conftest import MBE, OTHER_MBE, LiveServer, request_message, status_query
 from vsb.serve.config import DEFAULT_AUDIENCE
 
@@ -27,37 +29,12 @@ INSZ_180_B = "52110202319"
 def shipment(references: list[tuple[str, str]], message_id: str = "s-1") -> dict[str, Any]:
     """A shipment to zorgkas 180 of one forfait invoice per (INSZ, VSB reference)."""
     invoices = [
-        {
-            "invoiceNumber": f"F-{message_id}-{i}",
-            "type": "original",
-            "insz": insz,
-            "vsbReference": reference,
-            "lines": [
-                {
-                    "lineNumber": 1,
-                    "code": "773172",
-                    "prestationDate": "2024-03-04",
-                    "amount": "2900.00",
-                    "personalShare": "0.00",
-                }
-            ],
-        }
+        build.original_invoice(
+            f"F-{message_id}-{i}", insz, reference, "773172", "2024-03-04", "2900.00"
+        )
         for i, (insz, reference) in enumerate(references)
     ]
-    return {
-        "kind": "shipment",
-        "messageId": message_id,
-        "mbe": MBE,
-        "zorgkas": 180,
-        "shipmentNumber": "001/202403",
-        "sendDate": "2024-03-10",
-        "totals": {
-            "invoices": len(invoices),
-            "lines": len(invoices),
-            "amount": f"{2900 * len(invoices)}.00",
-        },
-        "invoices": invoices,
-    }
+    return build.shipment(message_id, MBE, 180, "001/202403", dt.date(2024, 3, 10), invoices)
 
 
 def _open(server: LiveServer, *patients: str) -> list[tuple[str, str]]:

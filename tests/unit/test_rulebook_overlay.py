@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import vsb.mbe_messages as build
 from tests.billing_support import FULL, MBE, REDUCED, START, errors_of, statuses
 from vsb.billing.money import amount
 from vsb.billing.rules import billing_rules
@@ -164,30 +165,9 @@ def _app(overlay: RulebookOverlay | None) -> tuple[CentralApplication, FixedCloc
 
 
 def _shipment(patient: list[str], line_amount: str) -> dict[str, Any]:
-    line = {
-        "lineNumber": 1,
-        "code": FULL,
-        "prestationDate": START.isoformat(),
-        "amount": line_amount,
-        "personalShare": "0.00",
-    }
-    invoice = {
-        "invoiceNumber": "F-1",
-        "type": "original",
-        "insz": patient[0],
-        "vsbReference": patient[1],
-        "lines": [line],
-    }
-    return {
-        "kind": "shipment",
-        "messageId": f"S-{line_amount}",
-        "mbe": NEW,
-        "zorgkas": 180,
-        "shipmentNumber": "001/202403",
-        "sendDate": "2024-03-10",
-        "totals": {"invoices": 1, "lines": 1, "amount": line_amount},
-        "invoices": [invoice],
-    }
+    invoice = build.original_invoice("F-1", patient[0], patient[1], FULL, START, line_amount)
+    day = dt.date(2024, 3, 10)
+    return build.shipment(f"S-{line_amount}", NEW, 180, "001/202403", day, [invoice])
 
 
 def test_the_engine_reads_the_packaged_rulebook_without_an_overlay() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+import vsb.mbe_messages as build
 import vsb.serve.snapshots
 from vsb.clock import FixedClock
 from vsb.engine import CentralApplication
@@ -24,32 +25,11 @@ INVOICES = 12  # more than jsontext.PIECE: the settlement's invoices carry their
 
 
 def _shipment(references: list[tuple[str, str]]) -> dict[str, Any]:
-    line = {
-        "lineNumber": 1,
-        "code": "773172",
-        "prestationDate": "2024-03-04",
-        "amount": "2900.00",
-        "personalShare": "0.00",
-    }
     invoices = [
-        {"invoiceNumber": f"F-{i}", "type": "original", "insz": insz, "vsbReference": ref}
-        | {"lines": [line]}
+        build.original_invoice(f"F-{i}", insz, ref, "773172", "2024-03-04", "2900.00")
         for i, (insz, ref) in enumerate(references)
     ]
-    return {
-        "kind": "shipment",
-        "messageId": "s-1",
-        "mbe": MBE,
-        "zorgkas": 180,
-        "shipmentNumber": "001/202403",
-        "sendDate": "2024-03-10",
-        "totals": {
-            "invoices": len(invoices),
-            "lines": len(invoices),
-            "amount": f"{2900 * len(invoices)}.00",
-        },
-        "invoices": invoices,
-    }
+    return build.shipment("s-1", MBE, 180, "001/202403", dt.date(2024, 3, 10), invoices)
 
 
 def _served(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
