@@ -105,6 +105,16 @@ class InProcessCentral:
         # The billing API lands in the engine after requests and changes: call it untyped.
         self._billing: Any = self.app
         self._set: tuple[dt.datetime, dt.datetime] | None = None  # (from, the clock's moment)
+        self._day: dt.date | None = None
+        self._batch: Any = None  # the simulated day's transaction, when the store is in memory
+
+    def finish(self, error: BaseException | None = None) -> None:
+        """End the last simulated day's transaction as the run ends: commit it, or roll it
+        back when the run ended with `error`."""
+        if self._batch is not None:
+            batch, self._batch = self._batch, None
+            self._day = None
+            batch.__exit__(type(error) if error else None, error, None)
 
     def _at(self, moment: dt.datetime) -> None:
         """Set the engine's clock to the simulated moment, to the second (once per moment: the
@@ -113,6 +123,24 @@ class InProcessCentral:
         if self._set is None or moment is not self._set[0] or self.clock.now() is not self._set[1]:
             self.clock.set(moment.replace(microsecond=0))
             self._set = (moment, self.clock.now())
+            if moment.date() != self._day:
+                self._new_day(moment.date())
+
+    def _new_day(self, day: dt.date) -> None:
+        """One transaction per simulated day when the store is in memory (a file store keeps
+        one per call, durable before each answer): what the engine does that day commits once,
+        at the day's end, instead of once per message. Each call still sees all before it, and
+        the model catches no exception from the engine, so one that breaks a call ends the run
+        rather than leave half of that call's writes for a later one to see."""
+        store = self.app.store
+        if store.path != ":memory:":
+            return
+        self.finish()
+        if store.in_transaction():
+            return  # someone else's transaction is open: calls join it, as they would anyway
+        self._batch = store.transaction()
+        self._batch.__enter__()
+        self._day = day
 
     @property
     def billing(self) -> bool:

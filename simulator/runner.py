@@ -68,7 +68,15 @@ def simulate(
     with fewer_collections():
         sim = Simulation(scenario, seed, days, out, port, streams)
         sim.progress = progress
-        sim.run()
+        finish = getattr(sim.port, "finish", None)  # the in-process port's last day
+        try:
+            sim.run()
+        except BaseException as error:
+            if finish is not None:
+                finish(error)
+            raise
+        if finish is not None:
+            finish()
     rows = sum(1 for p in sim.plans.patients if p.situation != "unknown")
     summary = sim.tally.summary(seed, sim.truth.records, rows)
     text = table(summary)

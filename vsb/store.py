@@ -8,9 +8,8 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,7 @@ CREATE TABLE IF NOT EXISTS affiliations (
     insz TEXT NOT NULL, zorgkas INTEGER NOT NULL, type TEXT NOT NULL,
     start TEXT NOT NULL, end TEXT);
 CREATE INDEX IF NOT EXISTS affiliations_insz ON affiliations (insz);
+CREATE INDEX IF NOT EXISTS affiliations_insz_start ON affiliations (insz, start);
 CREATE TABLE IF NOT EXISTS mbes (
     hco TEXT PRIMARY KEY, name TEXT, network TEXT, province TEXT, population INTEGER,
     cot INTEGER NOT NULL);
@@ -138,6 +138,9 @@ class Store:
         self.db.executescript(SCHEMA)
         self._depth = 0
         self._mbes: dict[str, sqlite3.Row | None] = {}
+        self._counters: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self._data_version = self._version()
 
     @classmethod
     def reader(cls, path: str | Path) -> Store:
@@ -157,42 +160,92 @@ class Store:
         store.synchronous = "NORMAL"  # it never writes
         store._depth = 0
         store._mbes = {}
+        store._counters = {}
+        store._dirty = set()
+        store._data_version = store._version()
         return store
 
     def close(self) -> None:
         """Close the database."""
         self.db.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """All or nothing: nested uses join the outer transaction."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+        return _Transaction(self)
+
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open (a `transaction()` use has not ended)."""
+        return self._depth > 0
+
+    def _begin(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         self._depth = 1
+        if self.path != ":memory:":
+            version = self._version()  # unchanged by this connection's own commits
+            if version != self._data_version:
+                self._counters.clear()  # another connection committed: read them again
+                self._data_version = version
+
+    def _commit(self) -> None:
         try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
+            if self._dirty:
+                self.db.executemany(
+                    "INSERT INTO counters (name, value) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    [(name, self._counters[name]) for name in self._dirty],
+                )
+                self._dirty.clear()
             self.db.execute("COMMIT")
-        finally:
-            self._depth = 0
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        self._counters.clear()
+        self._dirty.clear()
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+
+    def _version(self) -> int:
+        """SQLite's data version: it changes when another connection commits, not when this
+        one does."""
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0])
 
     def next_value(self, counter: str) -> int:
-        """The next number of a named counter (1, 2, ...), stored with the transaction."""
-        row = self.db.execute(
-            "INSERT INTO counters (name, value) VALUES (?, 1) "
-            "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-            (counter,),
-        ).fetchone()
-        return int(row[0])
+        """The next number of a named counter (1, 2, ...), stored with the transaction.
+
+        The values live in memory while transactions run and are written once, as the
+        transaction commits (a request takes two numbers: two statements less); a rollback
+        forgets them, and they are read again when another connection may have changed them.
+        """
+        if not self._depth:
+            with self.transaction():
+                return self.next_value(counter)
+        value = self._counters.get(counter)
+        if value is None:
+            row = self.db.execute(
+                "SELECT value FROM counters WHERE name = ?", (counter,)
+            ).fetchone()
+            value = int(row[0]) if row else 0
+        value += 1
+        self._counters[counter] = value
+        self._dirty.add(counter)
+        return value
+
+    def empty(self) -> None:
+        """Delete every row of every table, in one transaction (a reset)."""
+        tables = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+        ]
+        with self.transaction():
+            for table in tables:
+                self.db.execute(f'DELETE FROM "{table}"')
+            self._counters.clear()
+            self._dirty.clear()
+        self._mbes.clear()
 
     # -- registry ---------------------------------------------------------------------------
 
@@ -420,26 +473,53 @@ class Store:
 
     def insert_begeleiding(self, values: dict[str, Any]) -> int:
         """Create a begeleiding; returns its row id."""
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
         cursor = self.db.execute(
-            f"INSERT INTO begeleidingen ({columns}) VALUES ({marks})",
-            [_column(v) for v in values.values()],
+            _insert_sql("begeleidingen", tuple(values)), [_column(v) for v in values.values()]
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
     def update_begeleiding(self, begeleiding_id: int, **values: Any) -> None:
         """Change some columns of a begeleiding."""
-        assignments = ", ".join(f"{name} = ?" for name in values)
         self.db.execute(
-            f"UPDATE begeleidingen SET {assignments} WHERE id = ?",
+            _update_sql("begeleidingen", tuple(values)),
             [*(_column(v) for v in values.values()), begeleiding_id],
         )
 
     def delete_begeleiding(self, begeleiding_id: int) -> None:
         """Remove a pending begeleiding whose request was refused after review."""
         self.db.execute("DELETE FROM begeleidingen WHERE id = ?", (begeleiding_id,))
+
+
+class _Transaction:
+    """`Store.transaction()`: BEGIN IMMEDIATE on the way in, COMMIT on the way out, ROLLBACK
+    when an exception leaves; a use inside another joins it. (A class, not a generator: tens
+    of thousands of messages enter one.)"""
+
+    __slots__ = ("outer", "store")
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.outer = False
+
+    def __enter__(self) -> None:
+        store = self.store
+        if store._depth:
+            store._depth += 1
+        else:
+            store._begin()
+            self.outer = True
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        store = self.store
+        if not self.outer:
+            store._depth -= 1
+            return
+        store._depth = 0
+        if kind is None:
+            store._commit()
+        else:
+            store._rollback()
 
 
 def pack_piece(piece: str) -> bytes:
@@ -463,7 +543,22 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+@cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """The INSERT of these columns (made once per set of columns)."""
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+@cache
+def _update_sql(table: str, columns: tuple[str, ...]) -> str:
+    """The UPDATE of these columns of the row with an id (made once per set of columns)."""
+    assignments = ", ".join(f"{name} = ?" for name in columns)
+    return f"UPDATE {table} SET {assignments} WHERE id = ?"
+
+
 def _column(value: Any) -> Any:
+    if type(value) is str or value is None:  # most values: text, as stored
+        return value
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict | list):

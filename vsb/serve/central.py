@@ -103,15 +103,7 @@ class Central:
 
     def reset(self, fixtures: bool) -> None:
         """Empty every table (all messages, begeleidingen, counters); reload the fixtures."""
-        tables = [
-            row[0]
-            for row in self.store.db.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            ).fetchall()
-        ]
-        with self.store.transaction():
-            for table in tables:
-                self.store.db.execute(f'DELETE FROM "{table}"')
+        self.store.empty()
         self.forget_admissions()
         if fixtures:
             self.load_fixtures()
