@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS begeleidingen (
     contact TEXT NOT NULL, medical TEXT NOT NULL, accident_code TEXT NOT NULL,
     stop TEXT, stop_date TEXT, closed_on TEXT, pending_message TEXT);
 CREATE INDEX IF NOT EXISTS begeleidingen_insz ON begeleidingen (insz);
-CREATE INDEX IF NOT EXISTS begeleidingen_pending ON begeleidingen (mbe, pending_message);
+DROP INDEX IF EXISTS begeleidingen_pending;
+CREATE INDEX IF NOT EXISTS begeleidingen_pending_only ON begeleidingen (mbe, pending_message)
+    WHERE pending_message IS NOT NULL;
 CREATE TABLE IF NOT EXISTS reviews (
     id INTEGER PRIMARY KEY, mbe TEXT NOT NULL, message_id TEXT NOT NULL,
     begeleiding_id INTEGER, zorgkas INTEGER NOT NULL, requirement TEXT NOT NULL,
