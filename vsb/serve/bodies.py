@@ -45,6 +45,11 @@ async def read_body(request: Request, limit: int, setting: str = "max-body") -> 
         ProblemError: 413 naming the setting (as the rule) when the body (or its
             Content-Length) exceeds the limit.
     """
+    return b"".join(await _body_pieces(request, limit, setting))
+
+
+async def _body_pieces(request: Request, limit: int, setting: str) -> list[bytes]:
+    """The body as it came, in pieces (see `read_body`)."""
     length = request.headers.get("content-length")
     declared = None if length is None else whole_number(length, 0, 2**62)
     if declared is not None and declared > limit:
@@ -56,7 +61,7 @@ async def read_body(request: Request, limit: int, setting: str = "max-body") -> 
         if size > limit:
             raise _too_big(limit, setting)
         chunks.append(chunk)
-    return b"".join(chunks)
+    return chunks
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -129,10 +134,15 @@ async def json_body(
                 (FieldError("", "content-type", detail),),
             )
         )
-    raw = await read_body(request, limit, setting)
-    if len(raw) > INLINE_PARSE_BYTES:
-        return await anyio.to_thread.run_sync(parse_json, raw, max_depth)
-    return parse_json(raw, max_depth)
+    pieces = await _body_pieces(request, limit, setting)
+    if sum(map(len, pieces)) > INLINE_PARSE_BYTES:
+        # joined there too: copying a 26 MB shipment together held the loop for ~40 ms
+        return await anyio.to_thread.run_sync(_joined_json, pieces, max_depth)
+    return parse_json(b"".join(pieces), max_depth)
+
+
+def _joined_json(pieces: list[bytes], max_depth: int) -> Any:
+    return parse_json(b"".join(pieces), max_depth)
 
 
 def schema_problem(
