@@ -72,18 +72,25 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
 def insurance_statuses(
     store: Store, asked: Iterable[tuple[str, dt.date]]
 ) -> dict[tuple[str, dt.date], InsuranceStatus]:
-    """The statuses of many (INSZ, day) pairs, read with one query per 500 persons."""
-    asked = sorted(set(asked))
+    """The statuses of many (INSZ, day) pairs, each worked out once, read with two queries
+    per 500 persons (only the columns a status holds)."""
+    asked = set(asked)
     persons: dict[str, Any] = {}
     periods: dict[str, list[Any]] = {}
     for chunk in chunks(sorted({insz for insz, _ in asked})):
         marks = ",".join("?" * len(chunk))
-        for row in store.db.execute(f"SELECT * FROM persons WHERE insz IN ({marks})", chunk):
-            persons[row["insz"]] = row
         for row in store.db.execute(
-            f"SELECT * FROM affiliations WHERE insz IN ({marks}) ORDER BY start DESC", chunk
+            "SELECT insz, death_date, cannot_affiliate, health_insurer FROM persons "
+            f"WHERE insz IN ({marks})",
+            chunk,
         ):
-            periods.setdefault(row["insz"], []).append(row)
+            persons[row[0]] = row
+        for row in store.db.execute(
+            "SELECT insz, zorgkas, type, start, end FROM affiliations "
+            f"WHERE insz IN ({marks}) ORDER BY start DESC",
+            chunk,
+        ):
+            periods.setdefault(row[0], []).append(row)
     return {
         (insz, day): _status(insz, day, persons.get(insz), _covering(periods, insz, day))
         for insz, day in asked

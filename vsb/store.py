@@ -10,9 +10,9 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vsb import jsontext
 
@@ -94,6 +94,25 @@ class Begeleiding:
         """The medical data of the request."""
         medical: dict[str, Any] = jsontext.loads(self.medical_text)
         return medical
+
+
+class BilledBegeleiding(NamedTuple):
+    """What the billing checks read of the begeleiding an invoice names: a shipment reads
+    thousands at once (`Store.begeleidingen_by_references`), so only these columns, and a
+    tuple rather than a whole `Begeleiding`. The fields mean what `Begeleiding`'s do."""
+
+    id: int
+    reference: str
+    insz: str
+    mbe: str
+    status: str
+    start_date: dt.date
+    stop: dict[str, Any] | None
+    pending_message: str | None
+
+
+_start_day = lru_cache(maxsize=4096)(dt.date.fromisoformat)
+"""Start dates, remembered: the begeleidingen of one shipment share a few hundred."""
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -402,15 +421,32 @@ class Store:
         ).fetchone()
         return _begeleiding(row) if row else None
 
-    def begeleidingen_by_references(self, references: Iterable[str]) -> dict[str, Begeleiding]:
-        """The begeleidingen with these VSB references, by reference (one query per 500)."""
-        found: dict[str, Begeleiding] = {}
+    def begeleidingen_by_references(
+        self, references: Iterable[str]
+    ) -> dict[str, BilledBegeleiding]:
+        """What billing reads of the begeleidingen with these VSB references, by reference
+        (one query per 500)."""
+        found: dict[str, BilledBegeleiding] = {}
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples, in the order selected
         for chunk in chunks(sorted(set(references))):
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT * FROM begeleidingen WHERE reference IN ({marks})", chunk
+            rows = cursor.execute(
+                "SELECT id, reference, insz, mbe, status, start_date, stop, pending_message "
+                f"FROM begeleidingen WHERE reference IN ({marks})",
+                chunk,
             )
-            found.update((row["reference"], _begeleiding(row)) for row in rows)
+            for id_, reference, insz, mbe, status, start, stop, pending in rows:
+                found[reference] = BilledBegeleiding(
+                    id_,
+                    reference,
+                    insz,
+                    mbe,
+                    status,
+                    _start_day(start),
+                    jsontext.loads(stop) if stop else None,
+                    pending,
+                )
         return found
 
     def begeleiding(self, begeleiding_id: int) -> Begeleiding:

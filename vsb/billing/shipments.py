@@ -109,6 +109,7 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
         zorgkas=message["zorgkas"],
         received=ctx.today,
         rules=billing_rules(ctx.rulebook),
+        transition=ctx.rulebook.date("transition_date"),
         credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
         known=known,
         statuses=insurance_statuses(ctx.store, ((b.insz, b.start_date) for b in known.values())),
