@@ -72,35 +72,39 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
 def insurance_statuses(
     store: Store, asked: Iterable[tuple[str, dt.date]]
 ) -> dict[tuple[str, dt.date], InsuranceStatus]:
-    """The statuses of many (INSZ, day) pairs, each worked out once, read with two queries
-    per 500 persons (only the columns a status holds)."""
+    """The statuses of many (INSZ, day) pairs, each worked out once, read with one query per
+    500 persons (only the columns a status holds)."""
     asked = set(asked)
-    persons: dict[str, Any] = {}
-    periods: dict[str, list[Any]] = {}
+    rows: dict[str, list[Any]] = {}  # per person, their affiliations, the latest start first
     for chunk in chunks(sorted({insz for insz, _ in asked})):
         marks = ",".join("?" * len(chunk))
+        # A row per affiliation (one with start NULL for a person without any, sorted last),
+        # its columns named as `_status` reads both a person and an affiliation.
         for row in store.db.execute(
-            "SELECT insz, death_date, cannot_affiliate, health_insurer FROM persons "
-            f"WHERE insz IN ({marks})",
+            "SELECT p.insz, p.death_date, p.cannot_affiliate, p.health_insurer, a.zorgkas, "
+            "a.type, a.start, a.end FROM persons p LEFT JOIN affiliations a ON a.insz = p.insz "
+            f"WHERE p.insz IN ({marks}) ORDER BY a.start DESC",
             chunk,
         ):
-            persons[row[0]] = row
-        for row in store.db.execute(
-            "SELECT insz, zorgkas, type, start, end FROM affiliations "
-            f"WHERE insz IN ({marks}) ORDER BY start DESC",
-            chunk,
-        ):
-            periods.setdefault(row[0], []).append(row)
-    return {
-        (insz, day): _status(insz, day, persons.get(insz), _covering(periods, insz, day))
-        for insz, day in asked
-    }
+            rows.setdefault(row[0], []).append(row)
+    statuses: dict[tuple[str, dt.date], InsuranceStatus] = {}
+    for insz, day in asked:
+        person = rows.get(insz)
+        if person is None:
+            statuses[(insz, day)] = _status(insz, day, None, None)
+        else:
+            statuses[(insz, day)] = _status(insz, day, person[0], _covering(person, day))
+    return statuses
 
 
-def _covering(periods: dict[str, list[Any]], insz: str, day: dt.date) -> Any:
+def _covering(periods: list[Any], day: dt.date) -> Any:
+    """The affiliation that covers `day`: of a person's rows of `insurance_statuses`' query
+    (start and end its 7th and 8th columns), latest start first, the first to have started by
+    then and not ended before."""
     iso = day.isoformat()
-    for row in periods.get(insz, ()):
-        if row["start"] <= iso and (row["end"] is None or row["end"] >= iso):
+    for row in periods:
+        start, end = row[6], row[7]
+        if start is not None and start <= iso and (end is None or end >= iso):
             return row
     return None
 
