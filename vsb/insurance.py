@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from vsb.answers import Error
 from vsb.identifiers import InvalidIdentifier, check_insz
-from vsb.store import Store, chunks
+from vsb.store import REGISTER_COLUMNS, Store, chunks
 
 Status = Literal["affiliated", "can-affiliate", "cannot-affiliate", "unknown-person"]
 
@@ -72,38 +72,43 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
 def insurance_statuses(
     store: Store, asked: Iterable[tuple[str, dt.date]]
 ) -> dict[tuple[str, dt.date], InsuranceStatus]:
-    """The statuses of many (INSZ, day) pairs, each worked out once, read with one query per
-    500 persons (only the columns a status holds)."""
+    """The statuses of many (INSZ, day) pairs, read with one query per 500 persons."""
     asked = set(asked)
-    rows: dict[str, list[Any]] = {}  # per person, their affiliations, the latest start first
+    register: dict[str, list[Any]] = {}
     for chunk in chunks(sorted({insz for insz, _ in asked})):
         marks = ",".join("?" * len(chunk))
-        # A row per affiliation (one with start NULL for a person without any, sorted last),
-        # its columns named as `_status` reads both a person and an affiliation.
         for row in store.db.execute(
-            "SELECT p.insz, p.death_date, p.cannot_affiliate, p.health_insurer, a.zorgkas, "
-            "a.type, a.start, a.end FROM persons p LEFT JOIN affiliations a ON a.insz = p.insz "
+            f"SELECT p.insz, {REGISTER_COLUMNS} FROM persons p "
+            "LEFT JOIN affiliations a ON a.insz = p.insz "
             f"WHERE p.insz IN ({marks}) ORDER BY a.start DESC",
             chunk,
         ):
-            rows.setdefault(row[0], []).append(row)
+            register.setdefault(row[0], []).append(row)
+    return statuses_from_register(register, asked)
+
+
+def statuses_from_register(
+    register: Mapping[str, Sequence[Any]], asked: Iterable[tuple[str, dt.date]]
+) -> dict[tuple[str, dt.date], InsuranceStatus]:
+    """The statuses of (INSZ, day) pairs, each worked out once, from the register's rows of
+    each person read beforehand (`vsb.store.REGISTER_COLUMNS`; a person without rows is one
+    the register does not know)."""
     statuses: dict[tuple[str, dt.date], InsuranceStatus] = {}
-    for insz, day in asked:
-        person = rows.get(insz)
-        if person is None:
-            statuses[(insz, day)] = _status(insz, day, None, None)
+    for insz, day in set(asked):
+        rows = register.get(insz)
+        if rows:
+            statuses[(insz, day)] = _status(insz, day, rows[0], _covering(rows, day))
         else:
-            statuses[(insz, day)] = _status(insz, day, person[0], _covering(person, day))
+            statuses[(insz, day)] = _status(insz, day, None, None)
     return statuses
 
 
-def _covering(periods: list[Any], day: dt.date) -> Any:
-    """The affiliation that covers `day`: of a person's rows of `insurance_statuses`' query
-    (start and end its 7th and 8th columns), latest start first, the first to have started by
-    then and not ended before."""
+def _covering(periods: Sequence[Any], day: dt.date) -> Any:
+    """The affiliation that covers `day`: of a person's rows (latest start first), the first
+    to have started by then and not ended before."""
     iso = day.isoformat()
     for row in periods:
-        start, end = row[6], row[7]
+        start, end = row["start"], row["end"]
         if start is not None and start <= iso and (end is None or end >= iso):
             return row
     return None

@@ -99,7 +99,8 @@ class Begeleiding:
 class BilledBegeleiding(NamedTuple):
     """What the billing checks read of the begeleiding an invoice names: a shipment reads
     thousands at once (`Store.begeleidingen_by_references`), so only these columns, and a
-    tuple rather than a whole `Begeleiding`. The fields mean what `Begeleiding`'s do."""
+    tuple rather than a whole `Begeleiding`. The fields but `register` mean what
+    `Begeleiding`'s do."""
 
     id: int
     reference: str
@@ -109,6 +110,17 @@ class BilledBegeleiding(NamedTuple):
     start_date: dt.date
     stop: dict[str, Any] | None
     pending_message: str | None
+    register: list[sqlite3.Row]
+    """The register's rows of the patient, read in the same query (`REGISTER_COLUMNS`, what
+    `vsb.insurance.statuses_from_register` reads): none when it does not know the patient."""
+
+
+REGISTER_COLUMNS = (
+    "p.death_date, p.cannot_affiliate, p.health_insurer, a.zorgkas, a.type, a.start, a.end"
+)
+"""The columns of a person (`p`) and of one of their affiliations (`a`) that an insurance
+status holds: a row per affiliation, latest start first (one with start NULL for a person
+without any), each with the person's columns too."""
 
 
 _start_day = lru_cache(maxsize=4096)(dt.date.fromisoformat)
@@ -424,29 +436,35 @@ class Store:
     def begeleidingen_by_references(
         self, references: Iterable[str]
     ) -> dict[str, BilledBegeleiding]:
-        """What billing reads of the begeleidingen with these VSB references, by reference
-        (one query per 500)."""
+        """What billing reads of the begeleidingen with these VSB references and of their
+        patients in the register, by reference (one query per 500)."""
         found: dict[str, BilledBegeleiding] = {}
-        cursor = self.db.cursor()
-        cursor.row_factory = None  # plain tuples, in the order selected
         for chunk in chunks(sorted(set(references))):
             marks = ",".join("?" * len(chunk))
-            rows = cursor.execute(
-                "SELECT id, reference, insz, mbe, status, start_date, stop, pending_message "
-                f"FROM begeleidingen WHERE reference IN ({marks})",
+            rows = self.db.execute(
+                "SELECT b.id, b.reference, b.insz, b.mbe, b.status, b.start_date, b.stop, "
+                f"b.pending_message, p.insz IS NOT NULL, {REGISTER_COLUMNS} "
+                "FROM begeleidingen b LEFT JOIN persons p ON p.insz = b.insz "
+                "LEFT JOIN affiliations a ON a.insz = p.insz "
+                f"WHERE b.reference IN ({marks}) ORDER BY b.id, a.start DESC",
                 chunk,
             )
-            for id_, reference, insz, mbe, status, start, stop, pending in rows:
-                found[reference] = BilledBegeleiding(
-                    id_,
-                    reference,
-                    insz,
-                    mbe,
-                    status,
-                    _start_day(start),
-                    jsontext.loads(stop) if stop else None,
-                    pending,
-                )
+            for row in rows:  # by position, as selected
+                billed = found.get(row[1])
+                if billed is None:
+                    billed = found[row[1]] = BilledBegeleiding(
+                        row[0],
+                        row[1],
+                        row[2],
+                        row[3],
+                        row[4],
+                        _start_day(row[5]),
+                        jsontext.loads(row[6]) if row[6] else None,
+                        row[7],
+                        [],
+                    )
+                if row[8]:
+                    billed.register.append(row)
         return found
 
     def begeleiding(self, begeleiding_id: int) -> Begeleiding:

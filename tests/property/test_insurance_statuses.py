@@ -1,4 +1,5 @@
-"""The bulk insurance statuses a shipment reads are, pair by pair, the status of one query."""
+"""The bulk insurance statuses a shipment reads are, pair by pair, the status of one query:
+whether read by `insurance_statuses` or with the begeleidingen the invoices name."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsb.insurance import insurance_status, insurance_statuses
+from vsb.insurance import insurance_status, insurance_statuses, statuses_from_register
 from vsb.membership import Affiliation, Person, RegistrySnapshot
 from vsb.store import Store
 
@@ -68,3 +69,25 @@ def test_each_bulk_status_is_the_status_one_query_gives(
     assert set(bulk) == set(asked)
     for insz, day in asked:
         assert bulk[(insz, day)] == insurance_status(store, insz, day)
+    asked_once = sorted(set(asked))
+    for index, (insz, day) in enumerate(asked_once):
+        store.insert_begeleiding(_begeleiding(f"VSB-{index}", insz, day))
+    read = store.begeleidingen_by_references(f"VSB-{i}" for i in range(len(asked_once)))
+    from_begeleidingen = statuses_from_register(
+        {b.insz: b.register for b in read.values()}, ((b.insz, b.start_date) for b in read.values())
+    )
+    assert from_begeleidingen == bulk
+
+
+def _begeleiding(reference: str, insz: str, start: dt.date) -> dict[str, object]:
+    return {
+        "reference": reference,
+        "insz": insz,
+        "mbe": "76310195930",
+        "request_type": "new",
+        "start_date": start,
+        "status": "open",
+        "contact": {},
+        "medical": {},
+        "accident_code": "none",
+    }
