@@ -78,12 +78,12 @@ def insurance_statuses(
     for chunk in chunks(sorted({insz for insz, _ in asked})):
         marks = ",".join("?" * len(chunk))
         for row in store.db.execute(
-            f"SELECT p.insz, {REGISTER_COLUMNS} FROM persons p "
+            f"SELECT {REGISTER_COLUMNS}, p.insz FROM persons p "
             "LEFT JOIN affiliations a ON a.insz = p.insz "
             f"WHERE p.insz IN ({marks}) ORDER BY a.start DESC",
             chunk,
         ):
-            register.setdefault(row[0], []).append(row)
+            register.setdefault(row[7], []).append(row)
     return statuses_from_register(register, asked)
 
 

@@ -116,11 +116,12 @@ class BilledBegeleiding(NamedTuple):
 
 
 REGISTER_COLUMNS = (
-    "p.death_date, p.cannot_affiliate, p.health_insurer, a.zorgkas, a.type, a.start, a.end"
+    "a.start, a.end, a.zorgkas, a.type, p.death_date, p.health_insurer, p.cannot_affiliate"
 )
 """The columns of a person (`p`) and of one of their affiliations (`a`) that an insurance
 status holds: a row per affiliation, latest start first (one with start NULL for a person
-without any), each with the person's columns too."""
+without any), each with the person's columns too. First in a query's columns, the most read
+first: `sqlite3.Row` finds a column by name by looking at each name before it."""
 
 
 _start_day = lru_cache(maxsize=4096)(dt.date.fromisoformat)
@@ -442,28 +443,28 @@ class Store:
         for chunk in chunks(sorted(set(references))):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                "SELECT b.id, b.reference, b.insz, b.mbe, b.status, b.start_date, b.stop, "
-                f"b.pending_message, p.insz IS NOT NULL, {REGISTER_COLUMNS} "
+                f"SELECT {REGISTER_COLUMNS}, p.insz IS NOT NULL, b.id, b.reference, b.insz, "
+                "b.mbe, b.status, b.start_date, b.stop, b.pending_message "
                 "FROM begeleidingen b LEFT JOIN persons p ON p.insz = b.insz "
                 "LEFT JOIN affiliations a ON a.insz = p.insz "
-                f"WHERE b.reference IN ({marks}) ORDER BY b.id, a.start DESC",
+                f"WHERE b.reference IN ({marks}) ORDER BY a.start DESC",
                 chunk,
             )
             for row in rows:  # by position, as selected
-                billed = found.get(row[1])
+                billed = found.get(row[9])
                 if billed is None:
-                    billed = found[row[1]] = BilledBegeleiding(
-                        row[0],
-                        row[1],
-                        row[2],
-                        row[3],
-                        row[4],
-                        _start_day(row[5]),
-                        jsontext.loads(row[6]) if row[6] else None,
-                        row[7],
+                    billed = found[row[9]] = BilledBegeleiding(
+                        row[8],
+                        row[9],
+                        row[10],
+                        row[11],
+                        row[12],
+                        _start_day(row[13]),
+                        jsontext.loads(row[14]) if row[14] else None,
+                        row[15],
                         [],
                     )
-                if row[8]:
+                if row[7]:
                     billed.register.append(row)
         return found
 
