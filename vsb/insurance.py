@@ -83,7 +83,7 @@ def insurance_statuses(
             f"WHERE p.insz IN ({marks}) ORDER BY a.start DESC",
             chunk,
         ):
-            register.setdefault(row[7], []).append(row)
+            register.setdefault(row["insz"], []).append(row)
     return statuses_from_register(register, asked)
 
 
