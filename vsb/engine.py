@@ -458,19 +458,21 @@ def _shipment_body(message: dict[str, Any]) -> str:
     """
     if not all(isinstance(key, str) for key in message):
         raise TypeError("a key that is not text")
-    members = []
-    for key in sorted(message):
+    pieces: list[str] = []
+    for index, key in enumerate(sorted(message)):
+        pieces.append(f"{',' if index else '{'}{jsontext.compact(key)}:")
         value = message[key]
         if isinstance(value, list) and len(value) > jsontext.PIECE:
-            items = ",".join(
-                jsontext.compact(value[start : start + jsontext.PIECE], sort_keys=True)[1:-1]
+            pieces += (
+                ("," if start else "[")
+                + jsontext.compact(value[start : start + jsontext.PIECE], sort_keys=True)[1:-1]
                 for start in range(0, len(value), jsontext.PIECE)
             )
-            text = f"[{items}]"
+            pieces.append("]")
         else:
-            text = jsontext.compact(value, sort_keys=True)
-        members.append(f"{jsontext.compact(key)}:{text}")
-    return "{" + ",".join(members) + "}"
+            pieces.append(jsontext.compact(value, sort_keys=True))
+    pieces.append("}" if message else "{}")
+    return "".join(pieces)  # one copy of the whole, as `jsontext.dumps` makes
 
 
 def _digest(body: str) -> str:

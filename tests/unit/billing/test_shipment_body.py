@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import orjson
+import pytest
 
 from tests.billing_support import billing_app
 from vsb.jsontext import PIECE
@@ -14,9 +15,10 @@ from vsb.jsontext import PIECE
 PATIENTS = 3 * PIECE + 4  # the invoices take several pieces, the last one short
 
 
-def test_a_shipment_is_logged_with_orjsons_sorted_text_and_its_digest() -> None:
-    billing = billing_app(patients=PATIENTS)
-    message = billing.shipment(billing.clean(range(PATIENTS)))
+@pytest.mark.parametrize("invoices", [0, 1, PIECE, PIECE + 1, PATIENTS])
+def test_a_shipment_is_logged_with_orjsons_sorted_text_and_its_digest(invoices: int) -> None:
+    billing = billing_app(patients=max(invoices, 1))
+    message = billing.shipment(billing.clean(range(invoices)))
     billing.app.handle(message)
     body, digest = billing.app.store.db.execute(
         "SELECT body, digest FROM messages WHERE message_id = ?", (message["messageId"],)
