@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import json
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -272,7 +271,7 @@ class CentralApplication:
         ctx = Context(store, self.rulebook(), self.clock.now().date(), mbe)
         if self._sender_error(ctx, sender) is not None:
             return None
-        body = jsontext.dumps(message, sort_keys=True, default=str)
+        body = _body(message)
         return PreparedShipment(message, body, _digest(body), check_shipment(ctx, message))
 
     def _verdict(self, ctx: Context, message: dict[str, Any]) -> Verdict:
@@ -435,14 +434,45 @@ def collector_paused() -> Iterator[None]:
 
 def _body(message: object) -> str:
     """The text of a message as the log keeps it (sorted keys; its digest tells a repeat):
-    orjson's for small messages, `jsontext.dumps`'s in pieces for a shipment (large), and for
-    what orjson does not encode (non-text keys, huge integers: refused later, or here)."""
-    if isinstance(message, dict) and message.get("kind") != "shipment":
+    orjson's, for a shipment made a few invoices at a time (`_shipment_body`), and
+    `jsontext.dumps`'s in pieces for what orjson does not encode (non-text keys, huge
+    integers: refused later, or here)."""
+    if isinstance(message, dict):
         try:
+            if message.get("kind") == "shipment":
+                return _shipment_body(message)
             return jsontext.compact(message, sort_keys=True)
         except TypeError:
             pass
     return jsontext.dumps(message, sort_keys=True, default=str)
+
+
+def _shipment_body(message: dict[str, Any]) -> str:
+    """`jsontext.compact(message, sort_keys=True)`, the same text, with each long array made
+    `jsontext.PIECE` items at a time: one orjson call over a shipment of tens of megabytes
+    would hold the interpreter for tens of milliseconds (the service makes it in a worker
+    thread while others run).
+
+    Raises:
+        TypeError: what orjson does not encode, as `jsontext.compact`.
+    """
+    if not all(isinstance(key, str) for key in message):
+        raise TypeError("a key that is not text")
+    pieces: list[str] = []
+    for index, key in enumerate(sorted(message)):
+        pieces.append(f"{',' if index else '{'}{jsontext.compact(key)}:")
+        value = message[key]
+        if isinstance(value, list) and len(value) > jsontext.PIECE:
+            pieces += (
+                ("," if start else "[")
+                + jsontext.compact(value[start : start + jsontext.PIECE], sort_keys=True)[1:-1]
+                for start in range(0, len(value), jsontext.PIECE)
+            )
+            pieces.append("]")
+        else:
+            pieces.append(jsontext.compact(value, sort_keys=True))
+    pieces.append("}" if message else "{}")
+    return "".join(pieces)  # one copy of the whole, as `jsontext.dumps` makes
 
 
 def _digest(body: str) -> str:
@@ -460,15 +490,16 @@ _DIGEST_PIECE = 1_000_000
 
 
 def _legacy_digest(message: object) -> str | None:
-    """The digest of a message as logs written before orjson kept it (`json.dumps`'s text), so
-    that a repeat of a message logged then is still a repeat."""
-    if not isinstance(message, dict) or message.get("kind") == "shipment":
+    """The digest of a message as logs written before orjson kept it (`json.dumps`'s text,
+    made by `jsontext.dumps` in pieces: shipments were logged so until issue 13), so that a
+    repeat of a message logged then is still a repeat."""
+    if not isinstance(message, dict):
         return None
     try:
-        text = json.dumps(message, sort_keys=True, default=str)
+        text = jsontext.dumps(message, sort_keys=True, default=str)
     except (TypeError, ValueError):
         return None
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest(text)
 
 
 def _certificate_error(mbe: str, sender: str) -> Error:

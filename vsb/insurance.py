@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from vsb.answers import Error
 from vsb.identifiers import InvalidIdentifier, check_insz
-from vsb.store import Store, chunks
+from vsb.store import REGISTER_COLUMNS, Store, chunks
 
 Status = Literal["affiliated", "can-affiliate", "cannot-affiliate", "unknown-person"]
 
@@ -73,27 +73,43 @@ def insurance_statuses(
     store: Store, asked: Iterable[tuple[str, dt.date]]
 ) -> dict[tuple[str, dt.date], InsuranceStatus]:
     """The statuses of many (INSZ, day) pairs, read with one query per 500 persons."""
-    asked = sorted(set(asked))
-    persons: dict[str, Any] = {}
-    periods: dict[str, list[Any]] = {}
+    asked = set(asked)
+    register: dict[str, list[Any]] = {}
     for chunk in chunks(sorted({insz for insz, _ in asked})):
         marks = ",".join("?" * len(chunk))
-        for row in store.db.execute(f"SELECT * FROM persons WHERE insz IN ({marks})", chunk):
-            persons[row["insz"]] = row
         for row in store.db.execute(
-            f"SELECT * FROM affiliations WHERE insz IN ({marks}) ORDER BY start DESC", chunk
+            f"SELECT {REGISTER_COLUMNS}, p.insz FROM persons p "
+            "LEFT JOIN affiliations a ON a.insz = p.insz "
+            f"WHERE p.insz IN ({marks}) ORDER BY a.start DESC",
+            chunk,
         ):
-            periods.setdefault(row["insz"], []).append(row)
-    return {
-        (insz, day): _status(insz, day, persons.get(insz), _covering(periods, insz, day))
-        for insz, day in asked
-    }
+            register.setdefault(row["insz"], []).append(row)
+    return statuses_from_register(register, asked)
 
 
-def _covering(periods: dict[str, list[Any]], insz: str, day: dt.date) -> Any:
+def statuses_from_register(
+    register: Mapping[str, Sequence[Any]], asked: Iterable[tuple[str, dt.date]]
+) -> dict[tuple[str, dt.date], InsuranceStatus]:
+    """The statuses of (INSZ, day) pairs, each worked out once, from the register's rows of
+    each person read beforehand (`vsb.store.REGISTER_COLUMNS`; a person without rows is one
+    the register does not know)."""
+    statuses: dict[tuple[str, dt.date], InsuranceStatus] = {}
+    for insz, day in set(asked):
+        rows = register.get(insz)
+        if rows:
+            statuses[(insz, day)] = _status(insz, day, rows[0], _covering(rows, day))
+        else:
+            statuses[(insz, day)] = _status(insz, day, None, None)
+    return statuses
+
+
+def _covering(periods: Sequence[Any], day: dt.date) -> Any:
+    """The affiliation that covers `day`: of a person's rows (latest start first), the first
+    to have started by then and not ended before."""
     iso = day.isoformat()
-    for row in periods.get(insz, ()):
-        if row["start"] <= iso and (row["end"] is None or row["end"] >= iso):
+    for row in periods:
+        start, end = row["start"], row["end"]
+        if start is not None and start <= iso and (end is None or end >= iso):
             return row
     return None
 

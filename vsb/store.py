@@ -9,9 +9,9 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vsb import jsontext
 
@@ -96,6 +96,38 @@ class Begeleiding:
         """The medical data of the request."""
         medical: dict[str, Any] = jsontext.loads(self.medical_text)
         return medical
+
+
+class BilledBegeleiding(NamedTuple):
+    """What the billing checks read of the begeleiding an invoice names: a shipment reads
+    thousands at once (`Store.begeleidingen_by_references`), so only these columns, and a
+    tuple rather than a whole `Begeleiding`. The fields but `register` mean what
+    `Begeleiding`'s do."""
+
+    id: int
+    reference: str
+    insz: str
+    mbe: str
+    status: str
+    start_date: dt.date
+    stop: dict[str, Any] | None
+    pending_message: str | None
+    register: list[sqlite3.Row]
+    """The register's rows of the patient, read in the same query (`REGISTER_COLUMNS`, what
+    `vsb.insurance.statuses_from_register` reads): none when it does not know the patient."""
+
+
+REGISTER_COLUMNS = (
+    "a.start, a.end, a.zorgkas, a.type, p.death_date, p.health_insurer, p.cannot_affiliate"
+)
+"""The columns of a person (`p`) and of one of their affiliations (`a`) that an insurance
+status holds: a row per affiliation, latest start first (one with start NULL for a person
+without any), each with the person's columns too. First in a query's columns, the most read
+first: `sqlite3.Row` finds a column by name by looking at each name before it."""
+
+
+_start_day = lru_cache(maxsize=4096)(dt.date.fromisoformat)
+"""Start dates, remembered: the begeleidingen of one shipment share a few hundred."""
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -457,15 +489,38 @@ class Store:
         ).fetchone()
         return _begeleiding(row) if row else None
 
-    def begeleidingen_by_references(self, references: Iterable[str]) -> dict[str, Begeleiding]:
-        """The begeleidingen with these VSB references, by reference (one query per 500)."""
-        found: dict[str, Begeleiding] = {}
+    def begeleidingen_by_references(
+        self, references: Iterable[str]
+    ) -> dict[str, BilledBegeleiding]:
+        """What billing reads of the begeleidingen with these VSB references and of their
+        patients in the register, by reference (one query per 500)."""
+        found: dict[str, BilledBegeleiding] = {}
         for chunk in chunks(sorted(set(references))):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT * FROM begeleidingen WHERE reference IN ({marks})", chunk
+                f"SELECT {REGISTER_COLUMNS}, p.insz IS NOT NULL, b.id, b.reference, b.insz, "
+                "b.mbe, b.status, b.start_date, b.stop, b.pending_message "
+                "FROM begeleidingen b LEFT JOIN persons p ON p.insz = b.insz "
+                "LEFT JOIN affiliations a ON a.insz = p.insz "
+                f"WHERE b.reference IN ({marks}) ORDER BY a.start DESC",
+                chunk,
             )
-            found.update((row["reference"], _begeleiding(row)) for row in rows)
+            for row in rows:  # by position, as selected
+                billed = found.get(row[9])
+                if billed is None:
+                    billed = found[row[9]] = BilledBegeleiding(
+                        row[8],
+                        row[9],
+                        row[10],
+                        row[11],
+                        row[12],
+                        _start_day(row[13]),
+                        jsontext.loads(row[14]) if row[14] else None,
+                        row[15],
+                        [],
+                    )
+                if row[7]:
+                    billed.register.append(row)
         return found
 
     def begeleiding(self, begeleiding_id: int) -> Begeleiding:

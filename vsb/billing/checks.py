@@ -14,7 +14,7 @@ from vsb.billing.rules import BillingRules
 from vsb.context import Context, parse_date
 from vsb.insurance import InsuranceStatus
 from vsb.rulebook import Rulebook
-from vsb.store import Begeleiding
+from vsb.store import BilledBegeleiding
 
 _day = lru_cache(maxsize=4096)(parse_date)
 """`parse_date`, remembered: a shipment's lines share a few dozen prestation dates."""
@@ -58,7 +58,7 @@ class InvoiceResult:
 
     errors: list[BillingError] = field(default_factory=list)
     lines: list[LineResult] = field(default_factory=list)
-    begeleiding: Begeleiding | None = None
+    begeleiding: BilledBegeleiding | None = None
 
 
 @dataclass
@@ -69,14 +69,24 @@ class ShipmentState:
     zorgkas: int
     received: dt.date  # the day the central application received the shipment
     rules: BillingRules
+    transition: dt.date  # the rulebook's transition_date (REQ-BL-TRANSITION), read once
     credited_here: set[str]  # VSB references with a credit note in this shipment
-    known: dict[str, Begeleiding]  # the begeleidingen the invoices name, read at once
+    known: dict[str, BilledBegeleiding]  # the begeleidingen the invoices name, read at once
     statuses: dict[tuple[str, dt.date], InsuranceStatus]  # of their patients on their start
     used: set[str]  # invoice numbers of this shipment that the MBE used before
     live: set[int]  # begeleidingen with a live forfait before this shipment
     numbers: set[str] = field(default_factory=set)
     forfaits: set[int] = field(default_factory=set)  # begeleidingen billed in this shipment
     credits: dict[int, int] = field(default_factory=dict)  # original line id -> cents credited
+    tariffs: dict[tuple[str, dt.date], int | None] = field(default_factory=dict)
+
+    def tariff(self, code: str, day: dt.date) -> int | None:
+        """`rules.tariff` of the MBE for a code on a day, asked once per shipment: its lines
+        share a few codes and dates."""
+        key = (code, day)
+        if key not in self.tariffs:
+            self.tariffs[key] = self.rules.tariff(self.mbe, code, day)
+        return self.tariffs[key]
 
 
 def _f(requirement: str, pointer: str, message: str) -> BillingError:
@@ -103,7 +113,7 @@ def _number_error(
 
 def _begeleiding(
     ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
-) -> Begeleiding | BillingError:
+) -> BilledBegeleiding | BillingError:
     begeleiding = state.known.get(invoice["vsbReference"])
     if (
         begeleiding is None
@@ -121,7 +131,7 @@ def _begeleiding(
 
 
 def _patient_errors(
-    ctx: Context, state: ShipmentState, begeleiding: Begeleiding, pointer: str
+    ctx: Context, state: ShipmentState, begeleiding: BilledBegeleiding, pointer: str
 ) -> list[BillingError]:
     status = state.statuses[(begeleiding.insz, begeleiding.start_date)]
     errors = []
@@ -136,10 +146,10 @@ def _patient_errors(
                 "names",
             )
         )
-    months = int(ctx.rulebook.value("billing_deadline_after_death_months"))
     if status.death_date is not None and state.received > billing_deadline_after_death(
         ctx.rulebook, status.death_date
     ):
+        months = int(ctx.rulebook.value("billing_deadline_after_death_months"))
         errors.append(
             _f(
                 "REQ-BL-AFTER-DEATH",
@@ -167,7 +177,7 @@ def check_original(
     """F checks of an original invoice, then R checks of its lines."""
     result = InvoiceResult()
     number_error = _number_error(ctx, state, invoice, pointer)
-    transition = ctx.rulebook.date("transition_date")
+    transition = state.transition
     if any(_day(line["prestationDate"]) < transition for line in invoice["lines"]):
         result.errors.append(
             _f(
@@ -215,7 +225,11 @@ def _line(
 
 
 def _line_errors(
-    ctx: Context, state: ShipmentState, begeleiding: Begeleiding, line: dict[str, Any], pointer: str
+    ctx: Context,
+    state: ShipmentState,
+    begeleiding: BilledBegeleiding,
+    line: dict[str, Any],
+    pointer: str,
 ) -> list[BillingError]:
     errors = []
     day = _day(line["prestationDate"])
@@ -230,7 +244,7 @@ def _line_errors(
             )
         )
     else:
-        tariff = state.rules.tariff(state.mbe, code, day)
+        tariff = state.tariff(code, day)
         if tariff is None or cents(line["amount"]) != tariff:
             expected = "no tariff" if tariff is None else f"{tariff / 100:.2f}"
             errors.append(
@@ -269,7 +283,9 @@ def _line_errors(
     return errors
 
 
-def _review_situation(rules: BillingRules, begeleiding: Begeleiding) -> tuple[str, str] | None:
+def _review_situation(
+    rules: BillingRules, begeleiding: BilledBegeleiding
+) -> tuple[str, str] | None:
     if begeleiding.pending_message is not None:
         return rules.review_reasons["pending-change"]
     if begeleiding.stop and begeleiding.stop.get("nonBillingReason"):

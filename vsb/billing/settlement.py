@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from vsb.billing.checks import BillingError, InvoiceResult
@@ -19,9 +20,10 @@ def render(
     document: dict[str, Any] = {
         **header,
         "status": "refused" if refused else "processing",
-        "errors": [error.as_dict() for error in b_errors],
+        "errors": _errors(b_errors),
         "invoices": [],
     }
+    rendered = document["invoices"]
     for invoice, result in zip(sent, invoices, strict=True):
         sign = -1 if invoice["type"] == "credit-note" else 1
         lines = []
@@ -29,21 +31,31 @@ def render(
             entry: dict[str, Any] = {
                 "lineNumber": line["lineNumber"],
                 "status": "rejected" if refused else outcome.status,
-                "amount": amount(sign * cents(line["amount"])),
-                "errors": [error.as_dict() for error in outcome.errors],
+                "amount": _signed(line["amount"], sign),
+                "errors": _errors(outcome.errors),
             }
             if outcome.review is not None and not refused:
                 entry["review"] = {"requirement": outcome.review[0], "reason": outcome.review[1]}
             lines.append(entry)
-        document["invoices"].append(
+        rendered.append(
             {
                 "invoiceNumber": invoice["invoiceNumber"],
-                "errors": [error.as_dict() for error in result.errors],
+                "errors": _errors(result.errors),
                 "lines": lines,
             }
         )
     summarize(document)
     return document
+
+
+def _errors(errors: list[BillingError]) -> list[dict[str, str]]:
+    return [error.as_dict() for error in errors] if errors else []
+
+
+@lru_cache(maxsize=4096)  # a shipment holds a few distinct amounts
+def _signed(text: str, sign: int) -> str:
+    """The wire form of an amount as billed (`sign` -1 for a credit note)."""
+    return amount(sign * cents(text))
 
 
 def _invoice_status(statuses: set[str]) -> str:
@@ -63,9 +75,9 @@ def summarize(document: dict[str, Any]) -> None:
     """
     totals = {"accepted": 0, "rejected": 0, "under-review": 0}
     for invoice in document["invoices"]:
-        statuses = {line["status"] for line in invoice["lines"]}
-        invoice["status"] = _invoice_status(statuses)
-        for line in invoice["lines"]:
+        lines = invoice["lines"]
+        invoice["status"] = _invoice_status({line["status"] for line in lines})
+        for line in lines:
             totals[line["status"]] += cents(line["amount"])
     document["amounts"] = {
         "billed": amount(sum(totals.values())),

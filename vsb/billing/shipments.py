@@ -20,7 +20,7 @@ from vsb.billing.money import amount, cents
 from vsb.billing.rules import billing_rules
 from vsb.billing.settlement import render
 from vsb.context import Context, parse_date
-from vsb.insurance import insurance_statuses
+from vsb.insurance import statuses_from_register
 from vsb.jsontext import PIECE, dumps, encoded_array
 from vsb.rulebook import Rulebook
 
@@ -109,9 +109,13 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
         zorgkas=message["zorgkas"],
         received=ctx.today,
         rules=billing_rules(ctx.rulebook),
+        transition=ctx.rulebook.date("transition_date"),
         credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
         known=known,
-        statuses=insurance_statuses(ctx.store, ((b.insz, b.start_date) for b in known.values())),
+        statuses=statuses_from_register(
+            {b.insz: b.register for b in known.values()},
+            ((b.insz, b.start_date) for b in known.values()),
+        ),
         used=ledger.invoice_numbers_used(
             ctx.store, ctx.mbe, (i["invoiceNumber"] for i in invoices)
         ),
@@ -272,11 +276,14 @@ def _store_lines(
     ctx: Context, message: dict[str, Any], results: list[InvoiceResult], shipment_id: int
 ) -> None:
     db = ctx.store.db
+    zorgkas = message["zorgkas"]
     kept = [
         (i, invoice, result)
         for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True))
         # an invoice whose number belongs to an earlier one is only reported in the settlement
-        if not any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors)
+        if not (
+            result.errors and any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors)
+        )
     ]
     # One statement for every invoice: the rows it adds are those above the highest id before
     # it (SQLite gives a new row the highest id + 1), in the order given.
@@ -284,7 +291,7 @@ def _store_lines(
     db.executemany(
         "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) VALUES (?,?,?,?,?)",
         [
-            (shipment_id, ctx.mbe, message["zorgkas"], invoice["invoiceNumber"], invoice["type"])
+            (shipment_id, ctx.mbe, zorgkas, invoice["invoiceNumber"], invoice["type"])
             for _, invoice, _ in kept
         ],
     )
@@ -293,11 +300,14 @@ def _store_lines(
     ]
     assert len(ids) == len(kept)
     rows = []
+    credited: dict[int, int] = {}  # original line id -> cents its accepted credit lines credit
     for invoice_id, (i, invoice, result) in zip(ids, kept, strict=True):
         begeleiding = result.begeleiding.id if result.begeleiding else None
         kind = "credit" if invoice["type"] == "credit-note" else "original"
         for j, (line, outcome) in enumerate(zip(invoice["lines"], result.lines, strict=True)):
             review = outcome.review or (None, None)
+            value = cents(line["amount"])
+            target = outcome.credited_line
             rows.append(
                 (
                     invoice_id,
@@ -305,26 +315,25 @@ def _store_lines(
                     begeleiding,
                     line["lineNumber"],
                     kind,
-                    cents(line["amount"]),
+                    value,
                     outcome.status,
-                    outcome.credited_line,
+                    target,
                     i,
                     j,
-                    message["zorgkas"],
+                    zorgkas,
                     review[0],
                     review[1],
                 )
             )
+            if target is not None and outcome.status == "accepted":
+                credited[target] = credited.get(target, 0) + value
     db.executemany(
         "INSERT INTO lines (invoice_id, shipment_id, begeleiding_id, line_number, kind, amount, "
         "status, credited_line, invoice_index, line_index, zorgkas, review_requirement, "
         "review_reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
-    db.execute(
-        "UPDATE lines SET credited = credited + (SELECT COALESCE(SUM(c.amount), 0) FROM lines c "
-        "WHERE c.credited_line = lines.id AND c.shipment_id = ? AND c.status = 'accepted') "
-        "WHERE id IN (SELECT credited_line FROM lines WHERE shipment_id = ? "
-        "AND credited_line IS NOT NULL)",
-        (shipment_id, shipment_id),
+    db.executemany(
+        "UPDATE lines SET credited = credited + ? WHERE id = ?",
+        [(value, target) for target, value in credited.items()],
     )
