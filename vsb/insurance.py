@@ -66,7 +66,10 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
     Official and administrative affiliation both count (REQ-INS-AFFILIATION-TYPES); residence
     plays no part (REQ-INS-ANY-REGION).
     """
-    return _status(insz, day, *store.person_on(insz, day))
+    rows = store.register(insz)
+    if not rows:
+        return _status(insz, day, None, None)
+    return _status(insz, day, rows[0], _covering(rows, day))
 
 
 def insurance_statuses(

@@ -57,6 +57,10 @@ CREATE TABLE IF NOT EXISTS texts (
     key TEXT NOT NULL, seq INTEGER NOT NULL, piece TEXT NOT NULL, PRIMARY KEY (key, seq));
 """
 
+REGISTRY_CACHE = 300_000
+"""Persons whose register rows a store keeps in memory at most (`Store.register`): a ×10 year
+of the simulator (about 110,000 persons) and the largest generated registry of a sandbox."""
+
 TEXT_PIECE = 1_000_000
 """Characters of a long text written in one transaction (`put_piece`): a few milliseconds of
 writing, so that others' commits wait at most that long between two pieces."""
@@ -175,6 +179,7 @@ class Store:
         self._counters: dict[str, int] = {}
         self._dirty: set[str] = set()
         self._data_version = self._version()
+        self._register: dict[str, list[Any]] | None = {}
 
     @classmethod
     def reader(cls, path: str | Path) -> Store:
@@ -197,6 +202,7 @@ class Store:
         store._counters = {}
         store._dirty = set()
         store._data_version = store._version()
+        store._register = None  # a reader keeps nothing: it may live while the owner writes
         return store
 
     def close(self) -> None:
@@ -218,6 +224,7 @@ class Store:
             version = self._version()  # unchanged by this connection's own commits
             if version != self._data_version:
                 self._counters.clear()  # another connection committed: read them again
+                self.forget_registry()
                 self._data_version = version
 
     def _commit(self) -> None:
@@ -237,6 +244,7 @@ class Store:
     def _rollback(self) -> None:
         self._counters.clear()
         self._dirty.clear()
+        self.forget_registry()
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
 
@@ -279,6 +287,7 @@ class Store:
                 self.db.execute(f'DELETE FROM "{table}"')
             self._counters.clear()
             self._dirty.clear()
+            self.forget_registry()
         self._mbes.clear()
 
     # -- registry ---------------------------------------------------------------------------
@@ -314,6 +323,7 @@ class Store:
                     for a in snapshot.affiliations
                 ],
             )
+            self._remember_registry()
 
     def record_deaths(self, deaths: Iterable[tuple[str, dt.date]]) -> None:
         """Apply the national register's daily deaths flow (KSZ): (INSZ, death date) pairs.
@@ -328,6 +338,8 @@ class Store:
                 )
                 if cursor.rowcount == 0:
                     raise KeyError(f"deaths flow: INSZ {insz} is not in the registry")
+                if self._register is not None:
+                    self._register.pop(insz, None)
 
     def load_mbes(self, mbes: Iterable[Mbe]) -> None:
         """Add or replace MBEs."""
@@ -341,46 +353,63 @@ class Store:
                 ],
             )
 
-    def person(self, insz: str) -> sqlite3.Row | None:
-        """The national-register row of a person."""
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT * FROM persons WHERE insz = ?", (insz,)
-        ).fetchone()
-        return row
+    def register(self, insz: str) -> list[Any]:
+        """The register's rows of a person (`REGISTER_COLUMNS`): one per affiliation, the
+        latest start first (one row with start NULL for a person without any); none when the
+        register does not know the person. What a request's or a status query's insurance
+        status reads (`vsb.insurance.insurance_status`).
 
-    def affiliation_on(self, insz: str, day: dt.date) -> sqlite3.Row | None:
-        """The affiliation period that covers `day`, if any."""
-        iso = day.isoformat()
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT * FROM affiliations WHERE insz = ? AND start <= ? "
-            "AND (end IS NULL OR end >= ?) ORDER BY start DESC LIMIT 1",
-            (insz, iso, iso),
-        ).fetchone()
-        return row
+        Kept in memory (`REGISTRY_CACHE`): filled when the registry is loaded and as persons
+        are read, forgotten for a person whose death is recorded, all forgotten when a
+        transaction rolls back, when another connection commits (a file store) or when the
+        registry is loaded or extended (`forget_registry`). On a file store only within a
+        transaction, which checks the last of these as it begins.
+        """
+        cache = self._register
+        usable = cache is not None and (self._depth > 0 or self.path == ":memory:")
+        if usable:
+            assert cache is not None
+            found = cache.get(insz)
+            if found is not None:
+                return found
+        rows = self.db.execute(
+            f"SELECT {REGISTER_COLUMNS} FROM persons p LEFT JOIN affiliations a "
+            "ON a.insz = p.insz WHERE p.insz = ? ORDER BY a.start DESC",
+            (insz,),
+        ).fetchall()
+        if usable:
+            assert cache is not None
+            if len(cache) >= REGISTRY_CACHE:
+                cache.clear()
+            cache[insz] = rows
+        return rows
 
-    def person_on(
-        self, insz: str, day: dt.date
-    ) -> tuple[sqlite3.Row | None, dict[str, Any] | None]:
-        """`person(insz)` and `affiliation_on(insz, day)` (its zorgkas, type, start and end)
-        in one query: what every request and status query reads."""
-        iso = day.isoformat()
-        row: sqlite3.Row | None = self.db.execute(
-            "SELECT p.*, a.zorgkas AS a_zorgkas, a.type AS a_type, a.start AS a_start, "
-            "a.end AS a_end FROM persons p LEFT JOIN affiliations a ON a.rowid = ("
-            "SELECT rowid FROM affiliations WHERE insz = p.insz AND start <= ?1 "
-            "AND (end IS NULL OR end >= ?1) ORDER BY start DESC LIMIT 1) WHERE p.insz = ?2",
-            (iso, insz),
-        ).fetchone()
-        if row is None:
-            return None, None
-        if row["a_start"] is None:
-            return row, None
-        return row, {
-            "zorgkas": row["a_zorgkas"],
-            "type": row["a_type"],
-            "start": row["a_start"],
-            "end": row["a_end"],
-        }
+    def forget_registry(self) -> None:
+        """Forget the register rows kept in memory (after a change to the registry made
+        outside `load_registry` and `record_deaths`)."""
+        if self._register is not None:
+            self._register.clear()
+
+    def _remember_registry(self) -> None:
+        """Keep every person's register rows in memory, when there are at most
+        `REGISTRY_CACHE` persons: one query instead of one per person as they are asked."""
+        cache = self._register
+        if cache is None:
+            return
+        cache.clear()
+        count = self.db.execute("SELECT count(*) FROM persons").fetchone()[0]
+        if count > REGISTRY_CACHE:
+            return
+        rows = self.db.execute(
+            f"SELECT {REGISTER_COLUMNS}, p.insz FROM persons p LEFT JOIN affiliations a "
+            "ON a.insz = p.insz ORDER BY p.insz, a.start DESC"
+        )
+        for row in rows:
+            found = cache.get(row["insz"])
+            if found is None:
+                cache[row["insz"]] = [row]
+            else:
+                found.append(row)
 
     def mbe(self, hco: str) -> sqlite3.Row | None:
         """The MBE with this HCO number (cached: MBEs change only through load_mbes)."""

@@ -92,4 +92,5 @@ def add_generated(store: Store, count: int, seed: int, zorgkassen: Sequence[int]
             "INSERT INTO affiliations VALUES (?,?,?,?,?)",
             [(a.insz, a.zorgkas, a.type, a.start.isoformat(), None) for a in snapshot.affiliations],
         )
+        store.forget_registry()  # whom it knew as unknown, it now knows
     return Generated(snapshot, len(taken) + count)
