@@ -20,6 +20,7 @@ from simulator.population import registry_snapshot
 from simulator.random_streams import Streams
 from simulator.registry_files import OVERLAY_FILE, write_mbes, write_overlay, write_registry
 from simulator.scenario import Scenario
+from simulator.workers import Workers
 
 __all__ = ["Billable", "Simulation"]
 
@@ -88,7 +89,7 @@ class Simulation:
         self.truth = GroundTruth()
         self.tally = Tally(scenario, days)
         self.waiting: dict[str, simpy.Event] = {}  # message id -> its final decision
-        self.central = simpy.Resource(self.env, capacity=scenario.central.workers)
+        self.central = Workers(self.env, scenario.central.workers)
         # other sectors' files waiting for zorgkas staff: (item id, task minutes) per zorgkas
         self.sector_queue: dict[int, list[tuple[str, tuple[float, float, float]]]] = {}
         self.mbes = {m.hco: MbeState(m.hco) for m in scenario.mbes}
@@ -147,9 +148,11 @@ class Simulation:
             else self.scenario.central.answer_minutes
         )
         sent = self.env.now
-        with self.central.request() as turn:
+        turn = self.central.request()
+        if turn is not None:
             yield turn
-            yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        self.central.release()
         self.tally.central_latency(message["kind"], (self.env.now - sent) * 1440, sent)
         if on_processing is not None:
             on_processing()
