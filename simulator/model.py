@@ -138,27 +138,25 @@ class Simulation:
         wrote the message's ground truth (wrong invoices of a shipment); `on_processing` runs
         when the central application takes the message (what it will see is decided then).
         """
+        env, recorder, kind = self.env, self.recorder, message["kind"]
         for fault in faults:
             self.truth.record(message, fault)
-            self.recorder.write("ground-truth", self.moment(), self.truth.records[-1])
-        self.recorder.write("messages", self.moment(), message)
-        minutes = (
-            self.scenario.central.shipment_minutes
-            if message["kind"] == "shipment"
-            else self.scenario.central.answer_minutes
-        )
-        sent = self.env.now
+            recorder.write("ground-truth", self.moment(), self.truth.records[-1])
+        recorder.write("messages", self.moment(), message)
+        central = self.scenario.central
+        minutes = central.shipment_minutes if kind == "shipment" else central.answer_minutes
+        sent = env.now
         turn = self.central.request()
         if turn is not None:
             yield turn
-        yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        yield env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
         self.central.release()
-        self.tally.central_latency(message["kind"], (self.env.now - sent) * 1440, sent)
+        self.tally.central_latency(kind, (env.now - sent) * 1440, sent)
         if on_processing is not None:
             on_processing()
-        answer = self.port.handle(message, self.moment())
-        stream = "settlements" if message["kind"] == "shipment" else "answers"
-        self.recorder.write(stream, self.moment(), answer)
+        moment = self.moment()
+        answer = self.port.handle(message, moment)
+        recorder.write("settlements" if kind == "shipment" else "answers", moment, answer)
         self.tally.answer(message, answer, bool(faults) or recorded)
         return answer
 
