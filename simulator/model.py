@@ -20,6 +20,7 @@ from simulator.population import registry_snapshot
 from simulator.random_streams import Streams
 from simulator.registry_files import OVERLAY_FILE, write_mbes, write_overlay, write_registry
 from simulator.scenario import Scenario
+from simulator.workers import Workers
 
 __all__ = ["Billable", "Simulation"]
 
@@ -88,7 +89,7 @@ class Simulation:
         self.truth = GroundTruth()
         self.tally = Tally(scenario, days)
         self.waiting: dict[str, simpy.Event] = {}  # message id -> its final decision
-        self.central = simpy.Resource(self.env, capacity=scenario.central.workers)
+        self.central = Workers(self.env, scenario.central.workers)
         # other sectors' files waiting for zorgkas staff: (item id, task minutes) per zorgkas
         self.sector_queue: dict[int, list[tuple[str, tuple[float, float, float]]]] = {}
         self.mbes = {m.hco: MbeState(m.hco) for m in scenario.mbes}
@@ -137,25 +138,25 @@ class Simulation:
         wrote the message's ground truth (wrong invoices of a shipment); `on_processing` runs
         when the central application takes the message (what it will see is decided then).
         """
+        env, recorder, kind = self.env, self.recorder, message["kind"]
         for fault in faults:
             self.truth.record(message, fault)
-            self.recorder.write("ground-truth", self.moment(), self.truth.records[-1])
-        self.recorder.write("messages", self.moment(), message)
-        minutes = (
-            self.scenario.central.shipment_minutes
-            if message["kind"] == "shipment"
-            else self.scenario.central.answer_minutes
-        )
-        sent = self.env.now
-        with self.central.request() as turn:
+            recorder.write("ground-truth", self.moment(), self.truth.records[-1])
+        recorder.write("messages", self.moment(), message)
+        central = self.scenario.central
+        minutes = central.shipment_minutes if kind == "shipment" else central.answer_minutes
+        sent = env.now
+        turn = self.central.request()
+        if turn is not None:
             yield turn
-            yield self.env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
-        self.tally.central_latency(message["kind"], (self.env.now - sent) * 1440, sent)
+        yield env.timeout(triangle(self.streams("central/processing"), minutes) / 1440)
+        self.central.release()
+        self.tally.central_latency(kind, (env.now - sent) * 1440, sent)
         if on_processing is not None:
             on_processing()
-        answer = self.port.handle(message, self.moment())
-        stream = "settlements" if message["kind"] == "shipment" else "answers"
-        self.recorder.write(stream, self.moment(), answer)
+        moment = self.moment()
+        answer = self.port.handle(message, moment)
+        recorder.write("settlements" if kind == "shipment" else "answers", moment, answer)
         self.tally.answer(message, answer, bool(faults) or recorded)
         return answer
 

@@ -9,7 +9,6 @@ staff decide what really happens.
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -17,7 +16,7 @@ from typing import Any, Literal
 from simulator.distributions import duration_days, poisson, span
 from simulator.population import Patient, PatientFactory, WeightTable, weighted
 from simulator.random_streams import Streams
-from simulator.scenario import Scenario
+from simulator.scenario import Scenario, calendar_day_text
 from vsb.identifiers import random_riziv
 from vsb.mbes import Mbe
 from vsb.rulebook import default_rulebook
@@ -313,7 +312,7 @@ class _Planner:
 
 def day_text(scenario: Scenario, day: int) -> str:
     """The ISO date of a day index."""
-    return (scenario.start_date + dt.timedelta(days=day)).isoformat()
+    return calendar_day_text(scenario.start_date, day)
 
 
 def draw(rng: random.Random, share: float) -> bool:

@@ -8,6 +8,7 @@ that two scenarios differ only where their files differ.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ __all__ = [
     "Software",
     "Staff",
     "Targets",
+    "calendar_day",
+    "calendar_day_text",
     "load_scenario",
 ]
 
@@ -220,12 +223,25 @@ class Scenario:
 
     def day(self, now: float) -> dt.date:
         """The calendar day of simulated time `now` (days since the start date)."""
-        return self.start_date + dt.timedelta(days=int(now))
+        return calendar_day(self.start_date, int(now))
 
     def moment(self, now: float) -> dt.datetime:
         """The moment of simulated time `now`."""
         start = dt.datetime.combine(self.start_date, dt.time())
         return start + dt.timedelta(days=now)
+
+
+@functools.lru_cache(maxsize=8192)
+def calendar_day(start: dt.date, day: int) -> dt.date:
+    """The date `day` days after `start`: made once per day of a run (asked for every message,
+    staff task and planned patient), not once per question."""
+    return start + dt.timedelta(days=day)
+
+
+@functools.lru_cache(maxsize=8192)
+def calendar_day_text(start: dt.date, day: int) -> str:
+    """The ISO text of `calendar_day(start, day)`, made once per day."""
+    return calendar_day(start, day).isoformat()
 
 
 def _read_toml(path: Path, key: str) -> dict[str, Any]:

@@ -38,10 +38,12 @@ def sector_process(sim: Simulation, sector: Sector) -> Process:
 def _processed(
     sim: Simulation, item: str, minutes: float, kas: int | None, sector: Sector
 ) -> Process:
-    with sim.central.request() as turn:
-        sent = sim.env.now
+    sent = sim.env.now
+    turn = sim.central.request()
+    if turn is not None:
         yield turn
-        yield sim.env.timeout(minutes / 1440)
+    yield sim.env.timeout(minutes / 1440)
+    sim.central.release()
     sim.tally.central_latency(f"sector:{sector.name}", (sim.env.now - sent) * 1440, sent)
     if kas is not None:
         sim.sector_queue.setdefault(kas, []).append((item, sector.review_minutes))

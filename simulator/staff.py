@@ -137,8 +137,9 @@ def _plan_reviews(sim: Simulation, kas: int, cfg: Staff, rng: random.Random, day
     queue = sim.port.review_queue(kas, sim.moment())
     sim.tally.backlog(kas, "messages", len(queue), sim.today())
     waits, key = sim.tally.waits, f"{kas}/messages"
-    for item in queue:
-        waits.start(key, str(item.id), sim.at(item.received_at))
+    for item in queue:  # the queue is read every working day: its arrival is parsed once
+        if not waits.waiting(key, str(item.id)):
+            waits.start(key, str(item.id), sim.at(item.received_at))
     for item in queue:
         accept = rng.random() < cfg.accept_share
         name = _staff_name(kas, rng, cfg)

@@ -66,6 +66,10 @@ class WaitLog:
         """An item is in `queue` since `at` (a later call for the same item changes nothing)."""
         self.open.setdefault(queue, {}).setdefault(item, at)
 
+    def waiting(self, queue: str, item: str) -> bool:
+        """Whether `item` is in `queue` (started and not finished)."""
+        return item in self.open.get(queue, ())
+
     def end(self, queue: str, item: str, at: float) -> None:
         """A staff member finished an item at `at`."""
         since = self.open.get(queue, {}).pop(item, None)

@@ -10,7 +10,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.output import BATCH, Recorder, dumps
+from simulator.output import BATCH, Recorder, dumps, stamp
+from vsb.clock import BRUSSELS
 
 # What the streams' documents are made of: text (any, also non-ASCII and control characters),
 # whole numbers, booleans and null, in objects and arrays (the schemas have no number type).
@@ -41,3 +42,30 @@ def test_the_recorder_writes_every_line_in_order_across_batches(tmp_path: Path) 
         f"m-{i}" for i in range(count)
     ]
     assert json.loads(lines[0])["at"] == "2024-03-01T10:30:00+01:00"
+
+
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+def test_a_moment_is_stamped_to_the_second_in_brussels_winter_time(moment: dt.datetime) -> None:
+    assert stamp(moment) == moment.replace(microsecond=0, tzinfo=BRUSSELS).isoformat()
+
+
+@given(
+    st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.dictionaries(st.text(), _DOCUMENTS, max_size=6),
+)
+def test_a_line_is_the_sorted_compact_text_of_its_envelope(
+    moment: dt.datetime, body: dict[str, Any]
+) -> None:
+    recorder = Recorder(None)
+    recorder.write("answers", moment, body)
+    recorder.write("answers", moment, {"same": "moment"})  # the envelope's head made once
+    expected = [
+        json.dumps(
+            {"at": stamp(moment), "body": document},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for document in (body, {"same": "moment"})
+    ]
+    assert recorder.lines("answers") == expected
