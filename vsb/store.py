@@ -178,6 +178,9 @@ class Store:
         self._mbes: dict[str, sqlite3.Row | None] = {}
         self._counters: dict[str, int] = {}
         self._dirty: set[str] = set()
+        # A store in memory keeps its committed counters here, not in its table: no other
+        # connection can read them, and a commit then has one statement less to run.
+        self._kept: dict[str, int] | None = {} if self.path == ":memory:" else None
         self._data_version = self._version()
         self._register: dict[str, list[Any]] | None = {}
 
@@ -201,6 +204,7 @@ class Store:
         store._mbes = {}
         store._counters = {}
         store._dirty = set()
+        store._kept = None
         store._data_version = store._version()
         store._register = None  # a reader keeps nothing: it may live while the owner writes
         return store
@@ -229,7 +233,10 @@ class Store:
 
     def _commit(self) -> None:
         try:
-            if self._dirty:
+            if self._dirty and self._kept is not None:
+                self._kept.update((name, self._counters[name]) for name in self._dirty)
+                self._dirty.clear()
+            elif self._dirty:
                 self.db.executemany(
                     "INSERT INTO counters (name, value) VALUES (?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -259,12 +266,15 @@ class Store:
         The values live in memory while transactions run and are written once, as the
         transaction commits (a request takes two numbers: two statements less); a rollback
         forgets them, and they are read again when another connection may have changed them.
+        A store in memory keeps the committed values in memory only.
         """
         if not self._depth:
             with self.transaction():
                 return self.next_value(counter)
         value = self._counters.get(counter)
-        if value is None:
+        if value is None and self._kept is not None:
+            value = self._kept.get(counter, 0)
+        elif value is None:
             row = self.db.execute(
                 "SELECT value FROM counters WHERE name = ?", (counter,)
             ).fetchone()
@@ -287,7 +297,9 @@ class Store:
                 self.db.execute(f'DELETE FROM "{table}"')
             self._counters.clear()
             self._dirty.clear()
-            self.forget_registry()
+        if self._kept is not None:
+            self._kept.clear()
+        self.forget_registry()
         self._mbes.clear()
 
     # -- registry ---------------------------------------------------------------------------
