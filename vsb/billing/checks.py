@@ -12,7 +12,7 @@ from vsb.billing import ledger
 from vsb.billing.money import cents
 from vsb.billing.rules import BillingRules
 from vsb.context import Context, parse_date
-from vsb.insurance import InsuranceStatus
+from vsb.insurance import standing
 from vsb.rulebook import Rulebook
 from vsb.store import BilledBegeleiding
 
@@ -72,7 +72,6 @@ class ShipmentState:
     transition: dt.date  # the rulebook's transition_date (REQ-BL-TRANSITION), read once
     credited_here: set[str]  # VSB references with a credit note in this shipment
     known: dict[str, BilledBegeleiding]  # the begeleidingen the invoices name, read at once
-    statuses: dict[tuple[str, dt.date], InsuranceStatus]  # of their patients on their start
     used: set[str]  # invoice numbers of this shipment that the MBE used before
     live: set[int]  # begeleidingen with a live forfait before this shipment
     numbers: set[str] = field(default_factory=set)
@@ -133,7 +132,7 @@ def _begeleiding(
 def _patient_errors(
     ctx: Context, state: ShipmentState, begeleiding: BilledBegeleiding, pointer: str
 ) -> list[BillingError]:
-    status = state.statuses[(begeleiding.insz, begeleiding.start_date)]
+    status = standing(begeleiding.register)  # of the patient on the start date
     errors = []
     if status.zorgkas != state.zorgkas:
         where = f"zorgkas {status.zorgkas}" if status.zorgkas else status.status

@@ -20,7 +20,6 @@ from vsb.billing.money import amount, cents
 from vsb.billing.rules import billing_rules
 from vsb.billing.settlement import render
 from vsb.context import Context, parse_date
-from vsb.insurance import statuses_from_register
 from vsb.jsontext import PIECE, dumps, encoded_array
 from vsb.rulebook import Rulebook
 
@@ -112,10 +111,6 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
         transition=ctx.rulebook.date("transition_date"),
         credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
         known=known,
-        statuses=statuses_from_register(
-            {b.insz: b.register for b in known.values()},
-            ((b.insz, b.start_date) for b in known.values()),
-        ),
         used=ledger.invoice_numbers_used(
             ctx.store, ctx.mbe, (i["invoiceNumber"] for i in invoices)
         ),
