@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -48,7 +49,7 @@ def render(
     return document
 
 
-def _errors(errors: list[BillingError]) -> list[dict[str, str]]:
+def _errors(errors: Sequence[BillingError]) -> list[dict[str, str]]:
     return [error.as_dict() for error in errors] if errors else []
 
 
