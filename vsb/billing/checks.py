@@ -183,15 +183,17 @@ def check_original(
     begeleiding = None
     number_error = _number_error(ctx, state, invoice, pointer)
     transition = state.transition
-    if any(_day(line["prestationDate"]) < transition for line in invoice["lines"]):
-        errors.append(
-            _f(
-                "REQ-BL-TRANSITION",
-                f"{pointer}/lines",
-                f"a prestation before the transition date {transition} is "
-                "billed to the health insurer (VI), not to a zorgkas",
+    for line in invoice["lines"]:  # a loop, not any(): one line an invoice, mostly
+        if _day(line["prestationDate"]) < transition:
+            errors.append(
+                _f(
+                    "REQ-BL-TRANSITION",
+                    f"{pointer}/lines",
+                    f"a prestation before the transition date {transition} is "
+                    "billed to the health insurer (VI), not to a zorgkas",
+                )
             )
-        )
+            break
     else:
         found = _begeleiding(ctx, state, invoice, pointer)
         if isinstance(found, BillingError):

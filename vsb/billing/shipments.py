@@ -120,11 +120,12 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
 
 def _check_invoices(ctx: Context, message: dict[str, Any]) -> list[InvoiceResult]:
     state = _state(ctx, message)
-    results = []
-    for index, invoice in enumerate(message["invoices"]):
-        check = check_credit_note if invoice["type"] == "credit-note" else check_original
-        results.append(check(ctx, state, invoice, f"/invoices/{index}"))
-    return results
+    return [
+        (check_credit_note if invoice["type"] == "credit-note" else check_original)(
+            ctx, state, invoice, f"/invoices/{index}"
+        )
+        for index, invoice in enumerate(message["invoices"])
+    ]
 
 
 def threshold_error(ctx: Context, results: list[InvoiceResult]) -> BillingError | None:
