@@ -84,11 +84,12 @@ def standing(register: RegisterOnDay) -> Standing:
     """A person's standing on a day from the register's columns of that day
     (`Store.begeleidingen_by_references`): what `insurance_status` says that day.
     Remembered: the patients of a shipment mostly share a zorgkas and have no death date."""
-    if not register.known:
+    known, zorgkas, cannot_affiliate, death_date = register
+    if not known:
         return Standing("unknown-person", None, None)
-    kind = _kind(register.zorgkas is not None, register.cannot_affiliate)
-    death = dt.date.fromisoformat(register.death_date) if register.death_date else None
-    return Standing(kind, register.zorgkas, death)
+    kind = _kind(zorgkas is not None, cannot_affiliate)
+    death = dt.date.fromisoformat(death_date) if death_date else None
+    return Standing(kind, zorgkas, death)
 
 
 def _kind(affiliated: bool, cannot_affiliate: str | None) -> Status:

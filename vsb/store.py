@@ -98,17 +98,12 @@ class Begeleiding:
         return medical
 
 
-class RegisterOnDay(NamedTuple):
-    """The register's columns of a person on a day that an insurance status is worked out
-    from (`vsb.insurance.standing`): the person and the affiliation of the day, as
-    `Store.person_on` reads them."""
-
-    known: int
-    """1 when the register knows the person, 0 when it does not (SQLite's truth values)."""
-    zorgkas: int | None
-    """The zorgkas of the affiliation that covers the day; None when none does."""
-    cannot_affiliate: str | None
-    death_date: str | None
+RegisterOnDay = tuple[int, int | None, str | None, str | None]
+"""The register's columns of a person on a day that an insurance status is worked out from
+(`vsb.insurance.standing`), as `Store.person_on` reads the person and the affiliation of the
+day: 1 when the register knows the person (0 when not), the zorgkas of the affiliation that
+covers the day (None when none does), the person's cannot_affiliate and death_date. A plain
+tuple, sliced from the row a shipment reads: one per invoice."""
 
 
 class BilledBegeleiding(NamedTuple):
@@ -518,17 +513,17 @@ class Store:
                 f"WHERE b.reference IN ({marks})",
                 chunk,
             )
-            for id_, reference, insz, mbe, status, start, stop, pending, *register in rows:
-                found[reference] = BilledBegeleiding(
-                    id_,
-                    reference,
-                    insz,
-                    mbe,
-                    status,
-                    _start_day(start),
-                    jsontext.loads(stop) if stop else None,
-                    pending,
-                    RegisterOnDay(*register),
+            for row in rows:
+                found[row[1]] = BilledBegeleiding(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    _start_day(row[5]),
+                    jsontext.loads(row[6]) if row[6] else None,
+                    row[7],
+                    row[8:],
                 )
         return found
 
