@@ -33,7 +33,6 @@ STEPS: tuple[tuple[str, object, str], ...] = (
     ("message text (orjson) and digest", vsb.engine, "_digest"),
     ("header checks (B)", vsb.billing.shipments, "header_errors"),
     ("read begeleidingen and register", vsb.store.Store, "begeleidingen_by_references"),
-    ("insurance statuses", vsb.billing.shipments, "statuses_from_register"),
     ("read invoice numbers, live forfaits", vsb.billing.ledger, "invoice_numbers_used"),
     ("read invoice numbers, live forfaits", vsb.billing.ledger, "live_forfaits"),
     ("invoice and line checks (F, R)", vsb.billing.shipments, "check_original"),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 from vsb.answers import Error
 from vsb.identifiers import InvalidIdentifier, check_insz
-from vsb.store import REGISTER_COLUMNS, Store, chunks
+from vsb.store import RegisterOnDay, Store
 
 Status = Literal["affiliated", "can-affiliate", "cannot-affiliate", "unknown-person"]
 
@@ -72,75 +72,60 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
     return _status(insz, day, rows[0], _covering(rows, day))
 
 
-def insurance_statuses(
-    store: Store, asked: Iterable[tuple[str, dt.date]]
-) -> dict[tuple[str, dt.date], InsuranceStatus]:
-    """The statuses of many (INSZ, day) pairs, read with one query per 500 persons."""
-    asked = set(asked)
-    register: dict[str, list[Any]] = {}
-    for chunk in chunks(sorted({insz for insz, _ in asked})):
-        marks = ",".join("?" * len(chunk))
-        for row in store.db.execute(
-            f"SELECT {REGISTER_COLUMNS}, p.insz FROM persons p "
-            "LEFT JOIN affiliations a ON a.insz = p.insz "
-            f"WHERE p.insz IN ({marks}) ORDER BY a.start DESC",
-            chunk,
-        ):
-            register.setdefault(row["insz"], []).append(row)
-    return statuses_from_register(register, asked)
+class Standing(NamedTuple):
+    """What billing reads of a patient's insurance status on a begeleiding's start date
+    (REQ-BL-MEMBER, REQ-BL-AFTER-DEATH): the status, zorgkas and death date an
+    `InsuranceStatus` of that day holds, as a tuple, since a shipment works out thousands."""
+
+    status: Status
+    zorgkas: int | None
+    death_date: dt.date | None
 
 
-def statuses_from_register(
-    register: Mapping[str, Sequence[Any]], asked: Iterable[tuple[str, dt.date]]
-) -> dict[tuple[str, dt.date], InsuranceStatus]:
-    """The statuses of (INSZ, day) pairs, each worked out once, from the register's rows of
-    each person read beforehand (`vsb.store.REGISTER_COLUMNS`; a person without rows is one
-    the register does not know)."""
-    statuses: dict[tuple[str, dt.date], InsuranceStatus] = {}
-    for insz, day in set(asked):
-        rows = register.get(insz)
-        if rows:
-            statuses[(insz, day)] = _status(insz, day, rows[0], _covering(rows, day))
-        else:
-            statuses[(insz, day)] = _status(insz, day, None, None)
-    return statuses
+@lru_cache(maxsize=4096)
+def standing(register: RegisterOnDay) -> Standing:
+    """A person's standing on a day from the register's columns of that day
+    (`Store.begeleidingen_by_references`): what `insurance_status` says that day.
+    Remembered: the patients of a shipment mostly share a zorgkas and have no death date."""
+    known, zorgkas, cannot_affiliate, death_date = register
+    if not known:
+        return Standing("unknown-person", None, None)
+    kind = _kind(zorgkas is not None, cannot_affiliate)
+    death = dt.date.fromisoformat(death_date) if death_date else None
+    return Standing(kind, zorgkas, death)
 
 
-def _covering(periods: Sequence[Any], day: dt.date) -> Any:
-    """The affiliation that covers `day`: of a person's rows (latest start first), the first
-    to have started by then and not ended before."""
-    iso = day.isoformat()
-    for row in periods:
-        start, end = row["start"], row["end"]
-        if start is not None and start <= iso and (end is None or end >= iso):
-            return row
-    return None
+def _kind(affiliated: bool, cannot_affiliate: str | None) -> Status:
+    """The status of a person the register knows: affiliated when an affiliation covers the
+    day, else whether they can affiliate."""
+    if affiliated:
+        return "affiliated"
+    return "cannot-affiliate" if cannot_affiliate else "can-affiliate"
 
 
 def _status(insz: str, day: dt.date, person: Any, affiliation: Any) -> InsuranceStatus:
     if person is None:
         return InsuranceStatus(insz, day, "unknown-person")
+    kind = _kind(affiliation is not None, person["cannot_affiliate"])
     death = dt.date.fromisoformat(person["death_date"]) if person["death_date"] else None
     insurer = person["health_insurer"]
-    if affiliation is not None:
+    if kind == "affiliated":
         end = dt.date.fromisoformat(affiliation["end"]) if affiliation["end"] else None
         return InsuranceStatus(
             insz,
             day,
-            "affiliated",
+            kind,
             zorgkas=affiliation["zorgkas"],
             affiliation_type=affiliation["type"],
             period=(dt.date.fromisoformat(affiliation["start"]), end),
             death_date=death,
             health_insurer=insurer,
         )
-    if person["cannot_affiliate"]:
-        return InsuranceStatus(
-            insz,
-            day,
-            "cannot-affiliate",
-            reason=person["cannot_affiliate"],
-            death_date=death,
-            health_insurer=insurer,
-        )
-    return InsuranceStatus(insz, day, "can-affiliate", death_date=death, health_insurer=insurer)
+    return InsuranceStatus(
+        insz,
+        day,
+        kind,
+        reason=person["cannot_affiliate"] if kind == "cannot-affiliate" else None,
+        death_date=death,
+        health_insurer=insurer,
+    )

@@ -47,11 +47,44 @@ TEXT_REF = "@text:"
 """The prefix of a string that stands for a long text kept in pieces by the store."""
 
 
-def encoded_array(items: list[Any]) -> EncodedArray:
-    """`items` as an EncodedArray, its text made now (in pieces)."""
+CALL_WEIGHT = 220
+"""What one call of `encoded_array(items, weight)` encodes: items whose weights add up to no
+more than this (one at least). A settlement's invoice weighs one and one per line: ten
+invoices of 21 lines (about 60 kB, as `PIECE` of them), or 110 one-line invoices, a call."""
+
+
+def encoded_array(items: list[Any], weight: Callable[[Any], int] | None = None) -> EncodedArray:
+    """`items` as an EncodedArray, its text made now (in pieces): `PIECE` items a call, or
+    with `weight`, as many as weigh `CALL_WEIGHT` together (fewer, longer calls for small
+    items: each call costs the same few microseconds beside its text)."""
     array = EncodedArray(items)
-    array.pieces = grouped(_pieces(items, json.JSONEncoder().encode, False))
+    encode = json.JSONEncoder().encode
+    texts = _pieces(items, encode, False) if weight is None else _weighed(items, encode, weight)
+    array.pieces = grouped(texts)
     return array
+
+
+def _weighed(
+    items: list[Any], encode: Callable[[Any], str], weight: Callable[[Any], int]
+) -> Iterator[str]:
+    """The text of a list, each call encoding the items that weigh `CALL_WEIGHT` together."""
+    if not items:
+        yield encode(items)
+        return
+    yield "["
+    start = load = 0
+    for end, item in enumerate(items):
+        heavy = weight(item)
+        if end > start and load + heavy > CALL_WEIGHT:
+            if start:
+                yield ", "
+            yield encode(items[start:end])[1:-1]
+            start, load = end, 0
+        load += heavy
+    if start:
+        yield ", "
+    yield encode(items[start:])[1:-1]
+    yield "]"
 
 
 def text_of(array: EncodedArray) -> str:

@@ -102,6 +102,14 @@ class Begeleiding:
         return medical
 
 
+RegisterOnDay = tuple[int, int | None, str | None, str | None]
+"""The register's columns of a person on a day that an insurance status is worked out from
+(`vsb.insurance.standing`), as `Store.person_on` reads the person and the affiliation of the
+day: 1 when the register knows the person (0 when not), the zorgkas of the affiliation that
+covers the day (None when none does), the person's cannot_affiliate and death_date. A plain
+tuple, sliced from the row a shipment reads: one per invoice."""
+
+
 class BilledBegeleiding(NamedTuple):
     """What the billing checks read of the begeleiding an invoice names: a shipment reads
     thousands at once (`Store.begeleidingen_by_references`), so only these columns, and a
@@ -116,18 +124,16 @@ class BilledBegeleiding(NamedTuple):
     start_date: dt.date
     stop: dict[str, Any] | None
     pending_message: str | None
-    register: list[sqlite3.Row]
-    """The register's rows of the patient, read in the same query (`REGISTER_COLUMNS`, what
-    `vsb.insurance.statuses_from_register` reads): none when it does not know the patient."""
+    register: RegisterOnDay
+    """What the register says of the patient on the start date, read in the same query."""
 
 
-REGISTER_COLUMNS = (
-    "a.start, a.end, a.zorgkas, a.type, p.death_date, p.health_insurer, p.cannot_affiliate"
+_AFFILIATION_ON_START = (
+    "SELECT rowid FROM affiliations WHERE insz = b.insz AND start <= b.start_date "
+    "AND (end IS NULL OR end >= b.start_date) ORDER BY start DESC LIMIT 1"
 )
-"""The columns of a person (`p`) and of one of their affiliations (`a`) that an insurance
-status holds: a row per affiliation, latest start first (one with start NULL for a person
-without any), each with the person's columns too. First in a query's columns, the most read
-first: `sqlite3.Row` finds a column by name by looking at each name before it."""
+"""The affiliation of a begeleiding's (`b`) patient on its start date: the one `person_on`
+reads for that day (the latest to have started by then and not ended before)."""
 
 
 _start_day = lru_cache(maxsize=4096)(dt.date.fromisoformat)
@@ -534,34 +540,32 @@ class Store:
         self, references: Iterable[str]
     ) -> dict[str, BilledBegeleiding]:
         """What billing reads of the begeleidingen with these VSB references and of their
-        patients in the register, by reference (one query per 500)."""
+        patients in the register on their start dates, by reference (one query per 500)."""
         found: dict[str, BilledBegeleiding] = {}
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples, read by position: thousands of rows
         for chunk in chunks(sorted(set(references))):
             marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT {REGISTER_COLUMNS}, p.insz IS NOT NULL, b.id, b.reference, b.insz, "
-                "b.mbe, b.status, b.start_date, b.stop, b.pending_message "
-                "FROM begeleidingen b LEFT JOIN persons p ON p.insz = b.insz "
-                "LEFT JOIN affiliations a ON a.insz = p.insz "
-                f"WHERE b.reference IN ({marks}) ORDER BY a.start DESC",
+            rows = cursor.execute(
+                "SELECT b.id, b.reference, b.insz, b.mbe, b.status, b.start_date, b.stop, "
+                "b.pending_message, p.insz IS NOT NULL, a.zorgkas, p.cannot_affiliate, "
+                "p.death_date FROM begeleidingen b LEFT JOIN persons p ON p.insz = b.insz "
+                f"LEFT JOIN affiliations a ON a.rowid = ({_AFFILIATION_ON_START}) "
+                f"WHERE b.reference IN ({marks})",
                 chunk,
             )
-            for row in rows:  # by position, as selected
-                billed = found.get(row[9])
-                if billed is None:
-                    billed = found[row[9]] = BilledBegeleiding(
-                        row[8],
-                        row[9],
-                        row[10],
-                        row[11],
-                        row[12],
-                        _start_day(row[13]),
-                        jsontext.loads(row[14]) if row[14] else None,
-                        row[15],
-                        [],
-                    )
-                if row[7]:
-                    billed.register.append(row)
+            for row in rows:
+                found[row[1]] = BilledBegeleiding(
+                    row[0],
+                    row[1],
+                    row[2],
+                    row[3],
+                    row[4],
+                    _start_day(row[5]),
+                    jsontext.loads(row[6]) if row[6] else None,
+                    row[7],
+                    row[8:],
+                )
         return found
 
     def begeleiding(self, begeleiding_id: int) -> Begeleiding:

@@ -172,8 +172,9 @@ def corrective_with_credit_note(clock: FixedClock) -> CentralApplication:
 
     def check(*args: Any) -> Any:
         result = original(*args)
-        result.errors = [e for e in result.errors if e.requirement != "REQ-BL-CREDIT-CHRONOLOGY"]
-        return result
+        return result._replace(
+            errors=[e for e in result.errors if e.requirement != "REQ-BL-CREDIT-CHRONOLOGY"]
+        )
 
     vsb.billing.shipments.check_original = check
     return CentralApplication(clock=clock)

@@ -1,5 +1,5 @@
-"""The bulk insurance statuses a shipment reads are, pair by pair, the status of one query:
-whether read by `insurance_statuses` or with the begeleidingen the invoices name."""
+"""The insurance standing a shipment reads with the begeleidingen its invoices name is, for
+each, the status one query gives of its patient on its start date."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vsb.insurance import insurance_status, insurance_statuses, statuses_from_register
+from vsb.insurance import insurance_status, standing
 from vsb.membership import Affiliation, Person, RegistrySnapshot
 from vsb.store import Store
 
@@ -60,23 +60,20 @@ periods = st.builds(
     st.lists(periods, max_size=8, unique_by=lambda a: (a.insz, a.start)),
     st.lists(st.tuples(st.sampled_from(INSZ), days), min_size=1, max_size=12),
 )
-def test_each_bulk_status_is_the_status_one_query_gives(
+def test_the_standing_read_with_each_begeleiding_is_the_status_one_query_gives(
     people: list[Person], affiliations: list[Affiliation], asked: list[tuple[str, dt.date]]
 ) -> None:
     store = Store()
     store.load_registry(RegistrySnapshot(tuple(people), tuple(affiliations)))
-    bulk = insurance_statuses(store, asked)
-    assert set(bulk) == set(asked)
-    for insz, day in asked:
-        assert bulk[(insz, day)] == insurance_status(store, insz, day)
     asked_once = sorted(set(asked))
     for index, (insz, day) in enumerate(asked_once):
         store.insert_begeleiding(_begeleiding(f"VSB-{index}", insz, day))
     read = store.begeleidingen_by_references(f"VSB-{i}" for i in range(len(asked_once)))
-    from_begeleidingen = statuses_from_register(
-        {b.insz: b.register for b in read.values()}, ((b.insz, b.start_date) for b in read.values())
-    )
-    assert from_begeleidingen == bulk
+    assert len(read) == len(asked_once)
+    for index, (insz, day) in enumerate(asked_once):
+        status = insurance_status(store, insz, day)
+        expected = (status.status, status.zorgkas, status.death_date)
+        assert standing(read[f"VSB-{index}"].register) == expected
 
 
 def _begeleiding(reference: str, insz: str, start: dt.date) -> dict[str, object]:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from vsb import jsontext
 
@@ -48,3 +52,28 @@ def test_grouped_pieces_join_to_the_same_text_each_at_least_the_size_but_the_las
 def test_pieces_of_a_document_join_to_its_text() -> None:
     carrying = {**DOCUMENT, "invoices": jsontext.encoded_array(DOCUMENT["invoices"])}  # type: ignore[arg-type]
     assert "".join(jsontext.pieces_of(carrying)) == json.dumps(DOCUMENT)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 2 * jsontext.CALL_WEIGHT), max_size=60))
+@example([jsontext.CALL_WEIGHT // 2] * 2 + [1])  # a call that weighs CALL_WEIGHT exactly
+@example([2] * 500)  # one-line invoices: 110 a call
+def test_an_array_encoded_by_weight_is_json_text_each_call_within_its_weight(
+    weights: list[int],
+) -> None:
+    items = [{"n": index, "lines": [None] * heavy} for index, heavy in enumerate(weights)]
+    weight = lambda item: len(item["lines"])  # noqa: E731
+    array = jsontext.encoded_array(items, weight)
+    assert jsontext.text_of(array) == json.dumps(items)
+    calls: list[list[Any]] = []
+
+    def encode(value: list[Any]) -> str:
+        calls.append(value)
+        return json.dumps(value)
+
+    assert "".join(jsontext._weighed(items, encode, weight)) == json.dumps(items)
+    assert [item for call in calls for item in call] == items
+    for call in calls:
+        assert len(call) == 1 or sum(map(weight, call)) <= jsontext.CALL_WEIGHT
+    for call, after in itertools.pairwise(calls):  # no call could have taken one more item
+        assert sum(map(weight, call)) + weight(after[0]) > jsontext.CALL_WEIGHT

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from vsb.billing import ledger
 from vsb.billing.money import cents
 from vsb.billing.rules import BillingRules
 from vsb.context import Context, parse_date
-from vsb.insurance import InsuranceStatus
+from vsb.insurance import standing
 from vsb.rulebook import Rulebook
 from vsb.store import BilledBegeleiding
 
@@ -42,22 +43,26 @@ class BillingError:
         }
 
 
-@dataclass
-class LineResult:
-    """What the checks found for one prestation line."""
+class LineResult(NamedTuple):
+    """What the checks found for one prestation line (a tuple: one per line of a shipment,
+    the common outcomes shared, `ACCEPTED` and `REJECTED`)."""
 
     status: LineStatus = "accepted"
-    errors: list[BillingError] = field(default_factory=list)
+    errors: Sequence[BillingError] = ()
     review: tuple[str, str] | None = None
     credited_line: int | None = None  # row id of the original line a credit line credits
 
 
-@dataclass
-class InvoiceResult:
+ACCEPTED = LineResult("accepted")
+REJECTED = LineResult("rejected")
+"""A line rejected without an error of its own: its invoice has one, or its shipment."""
+
+
+class InvoiceResult(NamedTuple):
     """What the checks found for one invoice and its lines."""
 
-    errors: list[BillingError] = field(default_factory=list)
-    lines: list[LineResult] = field(default_factory=list)
+    errors: list[BillingError]
+    lines: list[LineResult]
     begeleiding: BilledBegeleiding | None = None
 
 
@@ -72,7 +77,6 @@ class ShipmentState:
     transition: dt.date  # the rulebook's transition_date (REQ-BL-TRANSITION), read once
     credited_here: set[str]  # VSB references with a credit note in this shipment
     known: dict[str, BilledBegeleiding]  # the begeleidingen the invoices name, read at once
-    statuses: dict[tuple[str, dt.date], InsuranceStatus]  # of their patients on their start
     used: set[str]  # invoice numbers of this shipment that the MBE used before
     live: set[int]  # begeleidingen with a live forfait before this shipment
     numbers: set[str] = field(default_factory=set)
@@ -133,7 +137,7 @@ def _begeleiding(
 def _patient_errors(
     ctx: Context, state: ShipmentState, begeleiding: BilledBegeleiding, pointer: str
 ) -> list[BillingError]:
-    status = state.statuses[(begeleiding.insz, begeleiding.start_date)]
+    status = standing(begeleiding.register)  # of the patient on the start date
     errors = []
     if status.zorgkas != state.zorgkas:
         where = f"zorgkas {status.zorgkas}" if status.zorgkas else status.status
@@ -175,27 +179,30 @@ def check_original(
     ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
 ) -> InvoiceResult:
     """F checks of an original invoice, then R checks of its lines."""
-    result = InvoiceResult()
+    errors: list[BillingError] = []
+    begeleiding = None
     number_error = _number_error(ctx, state, invoice, pointer)
     transition = state.transition
-    if any(_day(line["prestationDate"]) < transition for line in invoice["lines"]):
-        result.errors.append(
-            _f(
-                "REQ-BL-TRANSITION",
-                f"{pointer}/lines",
-                f"a prestation before the transition date {transition} is "
-                "billed to the health insurer (VI), not to a zorgkas",
+    for line in invoice["lines"]:  # a loop, not any(): one line an invoice, mostly
+        if _day(line["prestationDate"]) < transition:
+            errors.append(
+                _f(
+                    "REQ-BL-TRANSITION",
+                    f"{pointer}/lines",
+                    f"a prestation before the transition date {transition} is "
+                    "billed to the health insurer (VI), not to a zorgkas",
+                )
             )
-        )
+            break
     else:
         found = _begeleiding(ctx, state, invoice, pointer)
         if isinstance(found, BillingError):
-            result.errors.append(found)
+            errors.append(found)
         else:
-            result.begeleiding = found
-            result.errors += _patient_errors(ctx, state, found, pointer)
+            begeleiding = found
+            errors += _patient_errors(ctx, state, found, pointer)
             if invoice["vsbReference"] in state.credited_here:
-                result.errors.append(
+                errors.append(
                     _f(
                         "REQ-BL-CREDIT-CHRONOLOGY",
                         f"{pointer}/vsbReference",
@@ -204,24 +211,29 @@ def check_original(
                     )
                 )
     if number_error is not None:
-        result.errors.insert(0, number_error)
-    for index, line in enumerate(invoice["lines"]):
-        result.lines.append(_line(ctx, state, result, line, f"{pointer}/lines/{index}"))
-    return result
+        errors.insert(0, number_error)
+    if errors or begeleiding is None:
+        return InvoiceResult(errors, [REJECTED] * len(invoice["lines"]), begeleiding)
+    lines = [
+        _line(ctx, state, begeleiding, line, f"{pointer}/lines/{index}")
+        for index, line in enumerate(invoice["lines"])
+    ]
+    return InvoiceResult(errors, lines, begeleiding)
 
 
 def _line(
-    ctx: Context, state: ShipmentState, invoice: InvoiceResult, line: dict[str, Any], pointer: str
+    ctx: Context,
+    state: ShipmentState,
+    begeleiding: BilledBegeleiding,
+    line: dict[str, Any],
+    pointer: str,
 ) -> LineResult:
-    if invoice.errors or invoice.begeleiding is None:
-        return LineResult("rejected")
-    begeleiding = invoice.begeleiding
     errors = _line_errors(ctx, state, begeleiding, line, pointer)
     if errors:
         return LineResult("rejected", errors)
     state.forfaits.add(begeleiding.id)
     review = _review_situation(state.rules, begeleiding)
-    return LineResult("under-review", review=review) if review else LineResult()
+    return LineResult("under-review", review=review) if review else ACCEPTED
 
 
 def _line_errors(
@@ -297,26 +309,24 @@ def check_credit_note(
     ctx: Context, state: ShipmentState, invoice: dict[str, Any], pointer: str
 ) -> InvoiceResult:
     """A credit note credits accepted lines of an earlier invoice, never more than accepted."""
-    result = InvoiceResult()
+    errors = []
     number_error = _number_error(ctx, state, invoice, pointer)
     if number_error is not None:
-        result.errors.append(number_error)
+        errors.append(number_error)
     lines = []
     for index, line in enumerate(invoice["lines"]):
         target, error = _credit_target(ctx, state, invoice, line, f"{pointer}/lines/{index}")
         if error is not None:
-            result.errors.append(error)
+            errors.append(error)
         lines.append(LineResult(credited_line=target))
-    if result.errors:
-        result.lines = [LineResult("rejected") for _ in lines]
-        return result
+    if errors:
+        return InvoiceResult(errors, [REJECTED] * len(lines))
     for line, outcome in zip(invoice["lines"], lines, strict=True):
         assert outcome.credited_line is not None
         state.credits[outcome.credited_line] = state.credits.get(outcome.credited_line, 0) + cents(
             line["amount"]
         )
-    result.lines = lines
-    return result
+    return InvoiceResult(errors, lines)
 
 
 def _credit_target(

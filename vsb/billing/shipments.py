@@ -20,7 +20,6 @@ from vsb.billing.money import amount, cents
 from vsb.billing.rules import billing_rules
 from vsb.billing.settlement import render
 from vsb.context import Context, parse_date
-from vsb.insurance import statuses_from_register
 from vsb.jsontext import PIECE, dumps, encoded_array
 from vsb.rulebook import Rulebook
 
@@ -112,10 +111,6 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
         transition=ctx.rulebook.date("transition_date"),
         credited_here={i["vsbReference"] for i in invoices if i["type"] == "credit-note"},
         known=known,
-        statuses=statuses_from_register(
-            {b.insz: b.register for b in known.values()},
-            ((b.insz, b.start_date) for b in known.values()),
-        ),
         used=ledger.invoice_numbers_used(
             ctx.store, ctx.mbe, (i["invoiceNumber"] for i in invoices)
         ),
@@ -125,11 +120,12 @@ def _state(ctx: Context, message: dict[str, Any]) -> ShipmentState:
 
 def _check_invoices(ctx: Context, message: dict[str, Any]) -> list[InvoiceResult]:
     state = _state(ctx, message)
-    results = []
-    for index, invoice in enumerate(message["invoices"]):
-        check = check_credit_note if invoice["type"] == "credit-note" else check_original
-        results.append(check(ctx, state, invoice, f"/invoices/{index}"))
-    return results
+    return [
+        (check_credit_note if invoice["type"] == "credit-note" else check_original)(
+            ctx, state, invoice, f"/invoices/{index}"
+        )
+        for index, invoice in enumerate(message["invoices"])
+    ]
 
 
 def threshold_error(ctx: Context, results: list[InvoiceResult]) -> BillingError | None:
@@ -184,8 +180,13 @@ def check_shipment(ctx: Context, message: dict[str, Any]) -> CheckedShipment:
     }
     document = render(header, message["invoices"], b_errors, results, refused=bool(b_errors))
     if len(document["invoices"]) > PIECE:  # its text made now, not under the engine's lock
-        document["invoices"] = encoded_array(document["invoices"])
+        document["invoices"] = encoded_array(document["invoices"], _invoice_weight)
     return CheckedShipment(ctx.today, b_errors, results, document)
+
+
+def _invoice_weight(invoice: dict[str, Any]) -> int:
+    """An invoice of a settlement, weighed for `encoded_array`: one, and one per line."""
+    return 1 + len(invoice["lines"])
 
 
 def store_checked(
@@ -277,35 +278,23 @@ def _store_lines(
 ) -> None:
     db = ctx.store.db
     zorgkas = message["zorgkas"]
-    kept = [
-        (i, invoice, result)
-        for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True))
-        # an invoice whose number belongs to an earlier one is only reported in the settlement
-        if not (
-            result.errors and any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors)
-        )
-    ]
-    # One statement for every invoice: the rows it adds are those above the highest id before
-    # it (SQLite gives a new row the highest id + 1), in the order given.
-    last = db.execute("SELECT COALESCE(MAX(id), 0) FROM invoices").fetchone()[0]
-    db.executemany(
-        "INSERT INTO invoices (shipment_id, mbe, zorgkas, invoice_number, type) VALUES (?,?,?,?,?)",
-        [
-            (shipment_id, ctx.mbe, zorgkas, invoice["invoiceNumber"], invoice["type"])
-            for _, invoice, _ in kept
-        ],
-    )
-    ids = [
-        row[0] for row in db.execute("SELECT id FROM invoices WHERE id > ? ORDER BY id", (last,))
-    ]
-    assert len(ids) == len(kept)
+    # The invoices' row ids are given here, after the highest: the shipment is stored in one
+    # transaction, and its lines refer to them.
+    invoice_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM invoices").fetchone()[0]
+    invoices = []
     rows = []
     credited: dict[int, int] = {}  # original line id -> cents its accepted credit lines credit
-    for invoice_id, (i, invoice, result) in zip(ids, kept, strict=True):
+    for i, (invoice, result) in enumerate(zip(message["invoices"], results, strict=True)):
+        if result.errors and any(e.requirement == "REQ-BL-INVOICE-UNIQUE" for e in result.errors):
+            continue  # its number belongs to an earlier invoice: only reported in the settlement
+        invoice_id += 1
+        invoices.append(
+            (invoice_id, shipment_id, ctx.mbe, zorgkas, invoice["invoiceNumber"], invoice["type"])
+        )
         begeleiding = result.begeleiding.id if result.begeleiding else None
         kind = "credit" if invoice["type"] == "credit-note" else "original"
         for j, (line, outcome) in enumerate(zip(invoice["lines"], result.lines, strict=True)):
-            review = outcome.review or (None, None)
+            requirement, reason = outcome.review or (None, None)
             value = cents(line["amount"])
             target = outcome.credited_line
             rows.append(
@@ -321,12 +310,17 @@ def _store_lines(
                     i,
                     j,
                     zorgkas,
-                    review[0],
-                    review[1],
+                    requirement,
+                    reason,
                 )
             )
             if target is not None and outcome.status == "accepted":
                 credited[target] = credited.get(target, 0) + value
+    db.executemany(
+        "INSERT INTO invoices (id, shipment_id, mbe, zorgkas, invoice_number, type) "
+        "VALUES (?,?,?,?,?,?)",
+        invoices,
+    )
     db.executemany(
         "INSERT INTO lines (invoice_id, shipment_id, begeleiding_id, line_number, kind, amount, "
         "status, credited_line, invoice_index, line_index, zorgkas, review_requirement, "
