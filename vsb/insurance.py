@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, NamedTuple
@@ -70,6 +71,18 @@ def insurance_status(store: Store, insz: str, day: dt.date) -> InsuranceStatus:
     if not rows:
         return _status(insz, day, None, None)
     return _status(insz, day, rows[0], _covering(rows, day))
+
+
+def _covering(periods: Sequence[Any], day: dt.date) -> Any:
+    """The affiliation that covers `day`: of a person's rows (latest start first), the first
+    to have started by then and not ended before (in SQL for billing's bulk read:
+    `vsb.store._AFFILIATION_ON_START`, held equal by tests/property/test_insurance_statuses.py)."""
+    iso = day.isoformat()
+    for row in periods:
+        start, end = row["start"], row["end"]
+        if start is not None and start <= iso and (end is None or end >= iso):
+            return row
+    return None
 
 
 class Standing(NamedTuple):

@@ -128,12 +128,23 @@ class BilledBegeleiding(NamedTuple):
     """What the register says of the patient on the start date, read in the same query."""
 
 
+REGISTER_COLUMNS = (
+    "a.start, a.end, a.zorgkas, a.type, p.death_date, p.health_insurer, p.cannot_affiliate"
+)
+"""The columns of a person (`p`) and of one of their affiliations (`a`) that an insurance
+status holds (`Store.register`): a row per affiliation, latest start first (one with start NULL
+for a person without any), each with the person's columns too. First in a query's columns,
+the most read first: `sqlite3.Row` finds a column by name by looking at each name before it."""
+
+
 _AFFILIATION_ON_START = (
     "SELECT rowid FROM affiliations WHERE insz = b.insz AND start <= b.start_date "
     "AND (end IS NULL OR end >= b.start_date) ORDER BY start DESC LIMIT 1"
 )
-"""The affiliation of a begeleiding's (`b`) patient on its start date: the one `person_on`
-reads for that day (the latest to have started by then and not ended before)."""
+"""The affiliation of a begeleiding's (`b`) patient on its start date: the one
+`vsb.insurance.insurance_status` takes for that day from `Store.register`'s rows (the latest to
+have started by then and not ended before; tests/property/test_insurance_statuses.py holds the
+two equal)."""
 
 
 _start_day = lru_cache(maxsize=4096)(dt.date.fromisoformat)

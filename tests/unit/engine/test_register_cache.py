@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.engine_support import FIXTURES, persons
 from vsb.identifiers import make_rrn
-from vsb.insurance import insurance_status, insurance_statuses
+from vsb.insurance import insurance_status
 from vsb.membership import load_registry
 from vsb.serve.population import add_generated
 from vsb.store import Store
@@ -74,6 +74,14 @@ def test_an_unknown_person_asked_before_being_added_is_then_known() -> None:
     assert insurance_status(store, first, DAY).status != "unknown-person"
 
 
+@pytest.fixture(scope="module")
+def file_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, Store]:
+    """A file store (its rows kept in memory within transactions) and a reader of the same
+    file (which keeps nothing: every status read from SQLite)."""
+    path = tmp_path_factory.mktemp("register") / "central.sqlite"
+    return _store(path), Store.reader(path)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     person=st.sampled_from([*sorted(persons().values()), UNKNOWN]),
@@ -81,14 +89,13 @@ def test_an_unknown_person_asked_before_being_added_is_then_known() -> None:
     cached_first=st.booleans(),
 )
 def test_the_kept_rows_give_the_status_the_register_gives(
-    person: str, day: dt.date, cached_first: bool
+    file_store: tuple[Store, Store], person: str, day: dt.date, cached_first: bool
 ) -> None:
-    """Whether read from memory or from SQLite (the bulk path reads SQLite itself), a
-    person's status on any day is the same."""
-    store = _store()
-    if not cached_first:
-        store.forget_registry()
-    assert (
-        insurance_status(store, person, day)
-        == insurance_statuses(store, [(person, day)])[(person, day)]
-    )
+    """Whether read from memory or from SQLite, a person's status on any day is the same."""
+    store, reader = file_store
+    with store.transaction():
+        if not cached_first:
+            store.forget_registry()
+        kept = insurance_status(store, person, day)
+        assert store.register(person) is store.register(person)  # kept, not read again
+    assert kept == insurance_status(reader, person, day)
