@@ -105,9 +105,10 @@ class Begeleiding:
 RegisterOnDay = tuple[int, int | None, str | None, str | None]
 """The register's columns of a person on a day that an insurance status is worked out from
 (`vsb.insurance.standing`), as `vsb.insurance.insurance_status` takes the person and the
-affiliation of the day from `Store.register`: 1 when the register knows the person (0 when not), the zorgkas of the affiliation that
-covers the day (None when none does), the person's cannot_affiliate and death_date. A plain
-tuple, sliced from the row a shipment reads: one per invoice."""
+affiliation of the day from `Store.register`: 1 when the register knows the person (0 when
+not), the zorgkas of the affiliation that covers the day (None when none does), the person's
+cannot_affiliate and death_date. A plain tuple, sliced from the row a shipment reads: one per
+invoice."""
 
 
 class BilledBegeleiding(NamedTuple):
