@@ -117,6 +117,25 @@ class Billing:
             "invoices": invoices,
         }
 
+    def stop(self, patient: int, **extra: Any) -> dict[str, Any]:
+        """Stop a patient's begeleiding five days after START (`extra`: more stop fields);
+        returns the answer."""
+        stop = {
+            "date": (START + dt.timedelta(days=5)).isoformat(),
+            "reason": "stabilised",
+            "interventions": [],
+            "firstLineContacts": [],
+            **extra,
+        }
+        message = {
+            "kind": "stop",
+            "messageId": self.next_id("X"),
+            "mbe": MBE,
+            "vsbReference": self.patients[patient][1],
+            "stop": stop,
+        }
+        return self.app.handle(message)
+
     def clean(self, patients: range) -> list[dict[str, Any]]:
         """Correct invoices for a range of patients."""
         return [self.invoice(p) for p in patients]

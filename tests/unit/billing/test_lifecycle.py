@@ -90,28 +90,9 @@ def test_cancelling_a_request_is_refused_until_its_accepted_forfait_is_credited(
     assert _cancel(billing, 0)["outcome"] == "accepted"
 
 
-def _stop(billing: Billing, patient: int, **extra: Any) -> dict[str, Any]:
-    stop = {
-        "date": (START + dt.timedelta(days=5)).isoformat(),
-        "reason": "stabilised",
-        "interventions": [],
-        "firstLineContacts": [],
-        **extra,
-    }
-    return billing.app.handle(
-        {
-            "kind": "stop",
-            "messageId": billing.next_id("X"),
-            "mbe": MBE,
-            "vsbReference": billing.patients[patient][1],
-            "stop": stop,
-        }
-    )
-
-
 def test_a_line_of_a_begeleiding_stopped_with_a_non_billing_reason_goes_under_review() -> None:
     billing = billing_app(patients=1)
-    assert _stop(billing, 0, nonBillingReason="insufficient-contribution")["outcome"] == "accepted"
+    assert billing.stop(0, nonBillingReason="insufficient-contribution")["outcome"] == "accepted"
     settlement = billing.app.handle(billing.shipment([billing.invoice(0)]))
     line = settlement["invoices"][0]["lines"][0]
     assert line["status"] == "under-review" and line["review"]["requirement"] == "REQ-BL-REVIEW"
@@ -120,7 +101,7 @@ def test_a_line_of_a_begeleiding_stopped_with_a_non_billing_reason_goes_under_re
 
 def test_a_line_of_a_begeleiding_with_a_change_under_review_goes_under_review() -> None:
     billing = billing_app(patients=1)
-    _stop(billing, 0)
+    billing.stop(0)
     billing.clock.set(dt.date(2024, 3, 20))  # stop accepted 03-10, window of 5 days passed
     late = billing.app.handle(
         {
@@ -136,7 +117,7 @@ def test_a_line_of_a_begeleiding_with_a_change_under_review_goes_under_review() 
 
 
 def _under_review(billing: Billing) -> dict[str, Any]:
-    _stop(billing, 0, nonBillingReason="other")
+    billing.stop(0, nonBillingReason="other")
     settlement = billing.app.handle(
         billing.shipment([billing.invoice(0), *billing.clean(range(1, 3))])
     )
@@ -261,7 +242,7 @@ def test_the_tariff_is_the_one_in_force_on_the_prestation_date() -> None:
 
     billing = billing_app(patients=2)
     rules = billing_rules(billing.app.rulebook())
-    _stop(billing, 1)
+    billing.stop(1)
     restart_day = dt.date(2024, 11, 5)
     billing.clock.set(restart_day)
     insz = billing.patients[1][0]

@@ -4,33 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
-from tests.billing_support import MBE, START, Billing, billing_app, statuses
+from tests.billing_support import MBE, Billing, billing_app, statuses
 from vsb.store import BilledBegeleiding
-
-
-def _stop(billing: Billing, patient: int, **extra: Any) -> dict[str, Any]:
-    stop = {
-        "date": (START + dt.timedelta(days=5)).isoformat(),
-        "reason": "stabilised",
-        "interventions": [],
-        "firstLineContacts": [],
-        **extra,
-    }
-    message = {
-        "kind": "stop",
-        "messageId": billing.next_id("X"),
-        "mbe": MBE,
-        "vsbReference": billing.patients[patient][1],
-        "stop": stop,
-    }
-    return billing.app.handle(message)
 
 
 def test_what_billing_reads_of_a_begeleiding_is_what_the_store_holds_of_it() -> None:
     billing = billing_app(patients=3)
-    assert _stop(billing, 0, nonBillingReason="other")["outcome"] == "accepted"
+    assert billing.stop(0, nonBillingReason="other")["outcome"] == "accepted"
     store = billing.app.store
     store.update_begeleiding(
         store.begeleiding_by_reference(billing.patients[1][1]).id, pending_message="X-9"
@@ -75,7 +56,7 @@ def _plans(billing: Billing) -> dict[str, list[str]]:
 
 def _lifecycle(billing: Billing) -> None:
     """A line under review decided, the shipment signed, a forfait credited, a cancel."""
-    _stop(billing, 0, nonBillingReason="other")
+    billing.stop(0, nonBillingReason="other")
     invoices = [billing.invoice(0), *billing.clean(range(1, 3))]
     settlement = billing.app.handle(billing.shipment(invoices))
     assert statuses(settlement) == ["under-review", "accepted", "accepted"]
