@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS texts (
 
 REGISTRY_CACHE = 300_000
 """Persons whose register rows a store keeps in memory at most (`Store.register`): a ×10 year
-of the simulator (about 110,000 persons) and the largest generated registry of a sandbox."""
+of the simulator (105,667 persons) and the largest registry of a sandbox (100,000)."""
 
 TEXT_PIECE = 1_000_000
 """Characters of a long text written in one transaction (`put_piece`): a few milliseconds of
