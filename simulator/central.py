@@ -133,7 +133,7 @@ class InProcessCentral:
         the model catches no exception from the engine, so one that breaks a call ends the run
         rather than leave half of that call's writes for a later one to see."""
         store = self.app.store
-        if store.path != ":memory:":
+        if not store.in_memory:
             return
         self.finish()
         if store.in_transaction():

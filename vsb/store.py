@@ -185,10 +185,12 @@ class Store:
 
     def __init__(self, path: str | Path = ":memory:", durable: bool = True) -> None:
         self.path = str(path)
+        self.in_memory = self.path == ":memory:"
+        """Whether the database lives in this connection only (no other can read it)."""
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.db.row_factory = sqlite3.Row
         self.synchronous = "FULL" if durable else "NORMAL"
-        if self.path != ":memory:":
+        if not self.in_memory:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute(f"PRAGMA synchronous={self.synchronous}")
         self.db.executescript(SCHEMA)
@@ -198,7 +200,7 @@ class Store:
         self._dirty: set[str] = set()
         # A store in memory keeps its committed counters here, not in its table: no other
         # connection can read them, and a commit then has one statement less to run.
-        self._kept: dict[str, int] | None = {} if self.path == ":memory:" else None
+        self._kept: dict[str, int] | None = {} if self.in_memory else None
         self._data_version = self._version()
         self._register: dict[str, list[Any]] | None = {}
 
@@ -210,6 +212,7 @@ class Store:
         """
         store = cls.__new__(cls)
         store.path = str(path)
+        store.in_memory = False
         store.db = sqlite3.connect(
             f"{Path(path).resolve().as_uri()}?mode=ro",
             uri=True,
@@ -242,7 +245,7 @@ class Store:
     def _begin(self) -> None:
         self.db.execute("BEGIN IMMEDIATE")
         self._depth = 1
-        if self.path != ":memory:":
+        if not self.in_memory:
             version = self._version()  # unchanged by this connection's own commits
             if version != self._data_version:
                 self._counters.clear()  # another connection committed: read them again
@@ -396,7 +399,7 @@ class Store:
         transaction, which checks the last of these as it begins.
         """
         cache = self._register
-        usable = cache is not None and (self._depth > 0 or self.path == ":memory:")
+        usable = cache is not None and (self._depth > 0 or self.in_memory)
         if usable:
             assert cache is not None
             found = cache.get(insz)
@@ -466,7 +469,7 @@ class Store:
         """Have the disk take the write-ahead log as it is now (pieces committed without waiting
         for it), so that the next durable commit has little left to wait for. Needs no lock:
         it changes nothing, and a commit stays durable by its own sync."""
-        if self.path == ":memory:":
+        if self.in_memory:
             return
         try:
             with open(self.path + "-wal", "rb") as log:
