@@ -14,6 +14,7 @@ from tests.engine_support import FIXTURES, persons
 from vsb.identifiers import make_rrn
 from vsb.insurance import insurance_status
 from vsb.membership import load_registry
+from vsb.population import generate_persons
 from vsb.serve.population import add_generated
 from vsb.store import Store
 
@@ -57,8 +58,11 @@ def test_another_connections_change_is_seen_in_the_next_transaction(tmp_path: Pa
 
 def test_persons_added_to_the_registry_are_known_at_once() -> None:
     store = _store()
+    taken = frozenset(persons().values())
+    newcomer = generate_persons(3, 1, [180], taken).persons[0].insz  # whom add_generated adds
+    assert insurance_status(store, newcomer, DAY).status == "unknown-person"  # and kept so
     generated = add_generated(store, 3, seed=1, zorgkassen=[180])
-    newcomer = generated.snapshot.persons[0].insz
+    assert generated.snapshot.persons[0].insz == newcomer
     assert insurance_status(store, newcomer, DAY).status == "affiliated"
 
 
